@@ -1,0 +1,36 @@
+"""SageMaker's limits, in one place: validation and cost advice both read them from here.
+
+Sources: the SageMaker API reference (botocore service model ``sagemaker`` 2017-07-24:
+``ProductionVariantServerlessConfig``, ``ProductionVariant``, ``AsyncInferenceClientConfig``),
+the CloudFormation schemas ``AWS::SageMaker::EndpointConfig`` / ``AWS::SageMaker::Endpoint``,
+and the SageMaker developer guide pages "Serverless Inference", "Asynchronous Inference",
+"Invoke an endpoint" (InvokeEndpoint: 6 MB body, 60 s) and "Batch transform".
+"""
+
+from __future__ import annotations
+
+SERVERLESS_MEMORY_MB = (1024, 2048, 3072, 4096, 5120, 6144)
+"""ProductionVariantServerlessConfig.MemorySizeInMB: 1024-6144 in 1 GB steps."""
+SERVERLESS_MAX_CONCURRENCY = 200
+"""ProductionVariantServerlessConfig.MaxConcurrency: 1-200 (and ProvisionedConcurrency <= it)."""
+SERVERLESS_MAX_PAYLOAD_KB = 4 * 1024
+"""Serverless Inference: request payload at most 4 MB."""
+SERVERLESS_MAX_DURATION_MS = 60_000
+"""Serverless Inference: invocation at most 60 s."""
+
+REALTIME_MAX_PAYLOAD_KB = 6 * 1024
+"""InvokeEndpoint: request and response bodies at most 6 MB."""
+REALTIME_MAX_DURATION_MS = 60_000
+"""InvokeEndpoint: the container must answer within 60 s."""
+MAX_PRODUCTION_VARIANTS = 10
+"""EndpointConfig.ProductionVariants: at most 10."""
+
+ASYNC_MAX_PAYLOAD_KB = 1024 * 1024
+"""Asynchronous Inference: payloads up to 1 GB (from S3)."""
+ASYNC_MAX_DURATION_MS = 3_600_000
+"""AsyncInferenceClientConfig: InvocationTimeoutSeconds up to 3600 s."""
+ASYNC_MAX_CONCURRENT_INVOCATIONS = 1000
+"""AsyncInferenceClientConfig.MaxConcurrentInvocationsPerInstance: 1-1000."""
+
+ENDPOINT_NAME_PATTERN = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
+"""CreateEndpoint.EndpointName (also variant names): 63 characters, alphanumerics and '-'."""

@@ -1,0 +1,59 @@
+"""TrafficHint: the load an endpoint is expected to serve, which every cost estimate starts from."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ._private.models import StrictModel
+
+__all__ = ["TrafficHint"]
+
+HOURS_PER_MONTH = 730.0
+"""AWS's billing convention for a month (365 × 24 / 12)."""
+
+
+class TrafficHint(StrictModel):
+    """Expected load, not configuration: each construct derives from it what it bills.
+
+    Every field has a unit in its name and a default, so a hint can state only what is known.
+    Online endpoints read the request fields; offline work (batch transform) reads
+    ``records_per_run`` and ``runs_per_month``.
+    """
+
+    requests_per_month: float = Field(0.0, ge=0, description="Invocations per month.")
+    avg_duration_ms: float = Field(
+        100.0, ge=0, description="Average model time per request (per record for batch), in ms."
+    )
+    payload_kb: float = Field(10.0, ge=0, description="Average request body size, in KB.")
+    response_kb: float = Field(10.0, ge=0, description="Average response body size, in KB.")
+    peak_requests_per_second: float | None = Field(
+        None,
+        ge=0,
+        description="Highest sustained rate; default: the average rate during busy hours.",
+    )
+    busy_hours_per_day: float = Field(
+        24.0, gt=0, le=24, description="Hours a day when traffic arrives (0 < h <= 24)."
+    )
+    records_per_run: float | None = Field(
+        None, ge=0, description="Batch: records processed by one run."
+    )
+    runs_per_month: float | None = Field(None, ge=0, description="Batch: runs per month.")
+
+    @property
+    def busy_hours_per_month(self) -> float:
+        return self.busy_hours_per_day * HOURS_PER_MONTH / 24.0
+
+    @property
+    def avg_requests_per_second_busy(self) -> float:
+        """Average request rate while traffic arrives."""
+        return self.requests_per_month / (self.busy_hours_per_month * 3600.0)
+
+    @property
+    def effective_peak_rps(self) -> float:
+        if self.peak_requests_per_second is not None:
+            return max(self.peak_requests_per_second, self.avg_requests_per_second_busy)
+        return self.avg_requests_per_second_busy
+
+    def as_metadata(self) -> dict[str, float]:
+        """The hint as given (fields left at their default are included; None dropped)."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
