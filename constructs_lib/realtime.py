@@ -148,7 +148,7 @@ class RealTimeEndpoint(EndpointBase):
             enable_network_isolation=props.network_isolation or None,
             vpc_config=vpc_config,
         )
-        self.data_capture_bucket = None
+        self.data_capture_bucket: Any = None
         capture = self._data_capture(props) if props.data_capture else None
         self.endpoint_config = sagemaker.CfnEndpointConfig(
             self, "EndpointConfig",
