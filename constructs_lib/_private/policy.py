@@ -77,9 +77,9 @@ def _priced(root: Construct) -> list[PricedConstruct]:
 
 
 def _itemise(members: Sequence[PricedConstruct]) -> str:
-    parts = sorted(((c.cost_estimate.monthly_usd, c.node.path, c.cost_estimate.kind)
-                    for c in members), reverse=True)
-    return ", ".join(f"{path} ${usd:,.2f} ({kind})" for usd, path, kind in parts)
+    parts = sorted(((-c.cost_estimate.monthly_usd, c.node.path, c.cost_estimate.kind)
+                    for c in members))
+    return ", ".join(f"{path} ${-usd:,.2f} ({kind})" for usd, path, kind in parts)
 
 
 def _over(scope_label: str, members: Sequence[PricedConstruct], budget: float,
