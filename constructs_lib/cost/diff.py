@@ -1,6 +1,7 @@
 """Compare the cost estimates of two cloud assemblies (base and head of a pull request).
 
-Endpoints are matched by stack and construct path. Each added, removed or changed endpoint gets
+Endpoints are matched by stack and construct path. Each added or removed endpoint, and each
+whose monthly cost or kind changed, gets
 its before, after and delta, and the drivers of the change read from the two metadata entries:
 kind, instance type, instance-hours (count and scaling), traffic fields, region, price book.
 """
@@ -143,8 +144,8 @@ def diff_cdk_out(base: str | Path, head: str | Path, *, warn_share: float = 0.30
             changes.append(EndpointChange(*key, "removed", a.estimate, None,
                                           (f"removed {a.kind} endpoint",)))
         elif a is not None and b is not None:
-            if a.estimate == b.estimate:
-                unchanged += 1
+            if a.monthly_usd == b.monthly_usd and a.kind == b.kind:
+                unchanged += 1  # same cost and kind: details (labels, notes) are not news
                 continue
             changes.append(EndpointChange(*key, "changed", a.estimate, b.estimate,
                                           tuple(drivers(a.estimate, b.estimate))))

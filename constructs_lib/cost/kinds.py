@@ -123,7 +123,8 @@ def _serverless_note(w: Workload) -> str:
 
 register_kind(KindOption(
     "realtime", realtime_infeasibility, _price_realtime,
-    lambda w: f"RealTimeEndpoint on {w.host_instance}, autoscaling 1-4; no cold starts",
+    lambda w: f"RealTimeEndpoint on {w.host_instance}, autoscaling 1-4 at 100 invocations/"
+              "instance/minute; no cold starts",
 ))
 register_kind(KindOption("serverless", serverless_infeasibility, _price_serverless,
                          _serverless_note))
