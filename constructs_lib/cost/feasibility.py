@@ -121,8 +121,8 @@ def serverless_infeasibility(w: Workload) -> list[str]:
 
 
 def async_infeasibility(w: Workload) -> list[str]:
-    """Async: a caller that can wait (``max_latency_ms`` covers a start from zero), 1 GB
-    payloads, 3600 s per request."""
+    """Async: a caller that can wait (``max_latency_ms`` covers a start from zero, or the hint
+    is offline work with no ``max_latency_ms``), 1 GB payloads, 3600 s per request."""
     t, reasons = w.traffic, []
     if t.max_latency_ms is None and not t.is_offline:
         reasons.append("caller waits on the request (no traffic.max_latency_ms)")
