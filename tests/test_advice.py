@@ -1,7 +1,6 @@
 """Cheaper-alternative advice: feasibility from SageMaker's limits, async and batch prices,
 break-even volumes by bisection, the registry, and the warning at synth."""
 
-import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Annotations, Match
 
