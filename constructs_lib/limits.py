@@ -34,3 +34,10 @@ ASYNC_MAX_CONCURRENT_INVOCATIONS = 1000
 
 ENDPOINT_NAME_PATTERN = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
 """CreateEndpoint.EndpointName (also variant names): 63 characters, alphanumerics and '-'."""
+
+BATCH_MAX_PAYLOAD_MB = 100
+"""CreateTransformJob.MaxPayloadInMB: at most 100 MB per record (mini-batch)."""
+
+# Cost advice reads the limits above through these groupings: one check per endpoint kind.
+SERVERLESS_MAX_MEMORY_MB = SERVERLESS_MEMORY_MB[-1]
+"""ProductionVariantServerlessConfig.MemorySizeInMB: a model needing more cannot go serverless."""

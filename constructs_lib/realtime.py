@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 from . import limits
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
-from ._private.models import StrictModel, child_path, validate_props
+from ._private.models import MAX_MONTHLY_USD, StrictModel, child_path, validate_props
 from ._private.roles import execution_role
 from .config import (
     AutoscalingOptions,
@@ -24,8 +24,9 @@ from .config import (
     ModelSpec,
     VpcOptions,
 )
-from .cost.advice import realtime_alternatives
+from .cost.advice import advise
 from .cost.estimate import CostEstimate
+from .cost.feasibility import Workload
 from .cost.model import PricingContext, estimate_realtime
 from .errors import FieldProblem, Problem
 from .defaults import DEFAULT_VARIANT_NAME, secure_bucket
@@ -52,6 +53,7 @@ class RealTimeEndpointProps(StrictModel):
     vpc: VpcOptions | None = None
     network_isolation: bool = False
     data_capture: DataCaptureOptions | None = None
+    max_monthly_usd: float | None = MAX_MONTHLY_USD
 
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> RealTimeEndpointProps:
@@ -104,6 +106,7 @@ class RealTimeEndpoint(EndpointBase):
     volume encryption), no VPC, no network isolation, no data capture. With ``autoscaling`` the
     endpoint tracks ``SageMakerVariantInvocationsPerInstance`` (scale-in 300 s, scale-out 60 s).
     ``data_capture`` writes to a new retained, encrypted, SSL-only bucket unless one is given.
+    ``max_monthly_usd`` [none]: a budget; an estimate above it fails ``cdk synth``.
     """
 
     def __init__(
@@ -122,6 +125,7 @@ class RealTimeEndpoint(EndpointBase):
         vpc: VpcOptions | dict[str, Any] | None = None,
         network_isolation: bool = False,
         data_capture: DataCaptureOptions | dict[str, Any] | None = None,
+        max_monthly_usd: float | None = None,
     ) -> None:
         path = child_path(scope, construct_id)
         props = validate_props(RealTimeEndpointProps, path, KIND, dict(
@@ -129,10 +133,11 @@ class RealTimeEndpoint(EndpointBase):
             instance_count=instance_count, autoscaling=autoscaling, endpoint_name=endpoint_name,
             variant_name=variant_name, kms_key=kms_key, vpc=vpc,
             network_isolation=network_isolation, data_capture=data_capture,
+            max_monthly_usd=max_monthly_usd,
         ))
         pricing = pricing_context(scope, path)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
-        super().__init__(scope, construct_id, pricing)
+        super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
 
@@ -177,13 +182,13 @@ class RealTimeEndpoint(EndpointBase):
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:
-        estimate = estimate_realtime(
-            instance_type=p.instance_type, traffic=p.traffic, ctx=pricing,
-            instance_count=p.initial_instance_count, autoscaling=p.autoscaling,
-        )
-        return estimate.with_alternatives(realtime_alternatives(
-            estimate, instance_type=p.instance_type, traffic=p.traffic, ctx=pricing,
-        ))
+        def own(traffic: TrafficHint) -> CostEstimate:
+            return estimate_realtime(
+                instance_type=p.instance_type, traffic=traffic, ctx=pricing,
+                instance_count=p.initial_instance_count, autoscaling=p.autoscaling,
+            )
+
+        return advise(own(p.traffic), own, Workload(p.traffic, p.instance_type), pricing)
 
     def _vpc_config(self, options: VpcOptions) -> dict[str, Any]:
         groups = list(options.security_groups) or [ec2.SecurityGroup(

@@ -12,11 +12,12 @@ from pydantic import Field, model_validator
 from . import limits
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
-from ._private.models import StrictModel, child_path, validate_props
+from ._private.models import MAX_MONTHLY_USD, StrictModel, child_path, validate_props
 from ._private.roles import execution_role
 from .config import ModelSpec
-from .cost.advice import serverless_alternatives
+from .cost.advice import advise
 from .cost.estimate import CostEstimate
+from .cost.feasibility import Workload
 from .cost.model import PricingContext, estimate_serverless
 from .errors import FieldProblem, Problem
 from .defaults import DEFAULT_VARIANT_NAME
@@ -39,6 +40,7 @@ class ServerlessEndpointProps(StrictModel):
     provisioned_concurrency: int | None = Field(None, ge=1, le=limits.SERVERLESS_MAX_CONCURRENCY)
     endpoint_name: str | None = Field(None, pattern=limits.ENDPOINT_NAME_PATTERN)
     variant_name: str = Field(DEFAULT_VARIANT_NAME, pattern=limits.ENDPOINT_NAME_PATTERN)
+    max_monthly_usd: float | None = MAX_MONTHLY_USD
 
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> ServerlessEndpointProps:
@@ -71,7 +73,7 @@ class ServerlessEndpoint(EndpointBase):
     apply: memory 1024-6144 MB in 1 GB steps, up to 200 concurrent requests, 4 MB payloads,
     60 s per request, no GPU, no VPC, no data capture, one variant. Defaults: 2048 MB,
     ``max_concurrency`` 10, no provisioned concurrency, variant ``AllTraffic``, a least-privilege
-    execution role.
+    execution role, no budget (``max_monthly_usd``: an estimate above it fails ``cdk synth``).
     """
 
     def __init__(
@@ -86,16 +88,17 @@ class ServerlessEndpoint(EndpointBase):
         provisioned_concurrency: int | None = None,
         endpoint_name: str | None = None,
         variant_name: str = DEFAULT_VARIANT_NAME,
+        max_monthly_usd: float | None = None,
     ) -> None:
         path = child_path(scope, construct_id)
         props = validate_props(ServerlessEndpointProps, path, KIND, dict(
             model=model, traffic=traffic, memory_mb=memory_mb, max_concurrency=max_concurrency,
             provisioned_concurrency=provisioned_concurrency, endpoint_name=endpoint_name,
-            variant_name=variant_name,
+            variant_name=variant_name, max_monthly_usd=max_monthly_usd,
         ))
         pricing = pricing_context(scope, path)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
-        super().__init__(scope, construct_id, pricing)
+        super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
 
@@ -132,10 +135,10 @@ class ServerlessEndpoint(EndpointBase):
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:
-        estimate = estimate_serverless(
-            memory_mb=p.memory_mb, traffic=p.traffic, ctx=pricing,
-            provisioned_concurrency=p.provisioned_concurrency,
-        )
-        return estimate.with_alternatives(serverless_alternatives(
-            estimate, memory_mb=p.memory_mb, traffic=p.traffic, ctx=pricing,
-        ))
+        def own(traffic: TrafficHint) -> CostEstimate:
+            return estimate_serverless(
+                memory_mb=p.memory_mb, traffic=traffic, ctx=pricing,
+                provisioned_concurrency=p.provisioned_concurrency,
+            )
+
+        return advise(own(p.traffic), own, Workload(p.traffic, memory_mb=p.memory_mb), pricing)

@@ -38,6 +38,22 @@ class TrafficHint(StrictModel):
         None, ge=0, description="Batch: records processed by one run."
     )
     runs_per_month: float | None = Field(None, ge=0, description="Batch: runs per month.")
+    max_latency_ms: float | None = Field(
+        None,
+        gt=0,
+        description=(
+            "How long the caller can wait for a result, in ms. None (default): an interactive "
+            "caller holding the request open, so only real-time and serverless fit. A value "
+            "says the caller can collect the result later (S3 output, SNS notification): "
+            "asynchronous inference scaled to zero becomes an alternative when it covers an "
+            "instance start (see constructs_lib.cost.advice)."
+        ),
+    )
+
+    @property
+    def is_offline(self) -> bool:
+        """The hint describes offline work (batch runs), not requests from a waiting caller."""
+        return self.records_per_run is not None and self.runs_per_month is not None
 
     @property
     def busy_hours_per_month(self) -> float:

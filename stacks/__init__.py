@@ -6,8 +6,9 @@ import aws_cdk as cdk
 
 from .fraud_check import FraudCheckApiStack
 from .internal_tool import InternalToolStack
+from .wrong_kind_demo import WrongKindDemoStack
 
-__all__ = ["FraudCheckApiStack", "InternalToolStack", "build_app"]
+__all__ = ["FraudCheckApiStack", "InternalToolStack", "WrongKindDemoStack", "build_app"]
 
 DEFAULT_REGION = "us-east-1"
 
@@ -20,4 +21,5 @@ def build_app(app: cdk.App) -> list[cdk.Stack]:
     return [
         FraudCheckApiStack(app, "FraudCheckApi", env=env),
         InternalToolStack(app, "InternalTool", env=env),
+        WrongKindDemoStack(app, "WrongKindDemo", env=env),  # deliberately wrong kind: a demo
     ]

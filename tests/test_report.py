@@ -27,6 +27,7 @@ def test_report_has_every_example_endpoint_with_template_figures(cdk_out):
     assert [(r.stack, r.path, r.kind) for r in rows] == [
         ("FraudCheckApi", "FraudCheckApi/Scorer", "realtime"),
         ("InternalTool", "InternalTool/Summariser", "serverless"),
+        ("WrongKindDemo", "WrongKindDemo/DocumentTagger", "realtime"),
     ]
     template = json.loads((cdk_out / "FraudCheckApi.template.json").read_text())
     endpoint = next(r for r in template["Resources"].values()

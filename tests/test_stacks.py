@@ -2,7 +2,7 @@
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Template
+from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import ConfigurationError
 from stacks import build_app
@@ -14,7 +14,7 @@ def stacks():
     return {s.stack_name: s for s in build_app(app)}
 
 
-@pytest.mark.parametrize("name", ["FraudCheckApi", "InternalTool"])
+@pytest.mark.parametrize("name", ["FraudCheckApi", "InternalTool", "WrongKindDemo"])
 def test_stack_template_snapshot(stacks, name, snapshot_json):
     assert Template.from_stack(stacks[name]).to_json() == snapshot_json
 
@@ -45,3 +45,11 @@ def test_region_comes_from_context_and_unpriceable_fails_at_construction():
     fraud = app.node.find_child("FraudCheckApi")
     assert fraud.scorer.cost_estimate.region == "eu-west-1"
     assert fraud.scorer.cost_estimate.lines[0].unit_usd == 0.23
+
+
+def test_wrong_kind_demo_warns_and_says_so(stacks):
+    demo = stacks["WrongKindDemo"]
+    assert "DELIBERATELY WRONG KIND" in demo.template_options.description
+    assert demo.tagger.cost_estimate.cheapest_alternative.kind == "batch"
+    Annotations.from_stack(demo).has_warning("/WrongKindDemo/DocumentTagger",
+                                             Match.string_like_regexp(r"batch would cost"))

@@ -11,10 +11,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from ..cost.advice import SAVING_WARN_SHARE
+from ..cost.advice import should_warn
 from ..cost.estimate import CostEstimate
 from ..cost.model import PricingContext
-from . import surface
+from . import policy, surface
 
 
 class PricedConstruct(Construct):
@@ -22,14 +22,21 @@ class PricedConstruct(Construct):
 
     At synth the estimate is computed once more (so changes made after construction count) and
     written to the main resource's ``Metadata.CostEstimate``, and to ``cdk synth`` output as an
-    info annotation (a warning when a feasible alternative saves at least 30%).
+    info annotation (a warning when a feasible alternative saves at least the share in context
+    ``cost:warn-saving-share``, default 30%), and budgets are enforced: over
+    ``max_monthly_usd`` or context ``cost:budget-usd`` is an error annotation, so synth fails.
+    A construct gets a budget by declaring ``max_monthly_usd: float | None = MAX_MONTHLY_USD``
+    in its props and passing it here.
     """
 
     _pricing: PricingContext
 
-    def __init__(self, scope: Construct, construct_id: str, pricing: PricingContext) -> None:
+    def __init__(self, scope: Construct, construct_id: str, pricing: PricingContext, *,
+                 max_monthly_usd: float | None = None) -> None:
         super().__init__(scope, construct_id)
         self._pricing = pricing
+        self.max_monthly_usd = max_monthly_usd
+        """This construct's budget in USD per month (None: no per-construct budget)."""
         surface.register(self)
 
     @property
@@ -51,22 +58,13 @@ class PricedConstruct(Construct):
         self._main_resource.add_metadata(
             surface.SOURCE_KEY, {"path": self.node.path, "construct": type(self).__name__})
         message = estimate.summary()
-        alt = estimate.cheapest_alternative
-        if alt is not None and estimate.monthly_usd > 0 and (
-            estimate.monthly_usd - alt.monthly_usd
-        ) >= SAVING_WARN_SHARE * estimate.monthly_usd:
-            saving = estimate.monthly_usd - alt.monthly_usd
-            extra = ""
-            if alt.break_even_requests_per_month is not None:
-                extra = (f"; break-even at {alt.break_even_requests_per_month:,.0f} "
-                         "requests/month")
+        alt = should_warn(estimate, policy.warn_saving_share(self, self.node.path))
+        if alt is not None:
             cdk.Annotations.of(self).add_warning_v2(
-                surface.WARNING_ID,
-                f"{message} (saves ${saving:,.2f}/month, "
-                f"{saving / estimate.monthly_usd:.0%}{extra}). {alt.note}.",
-            )
+                surface.WARNING_ID, surface.warning_text(estimate, alt))
         else:
             cdk.Annotations.of(self).add_info(message)
+        policy.enforce_budgets(self)
 
 
 class EndpointBase(PricedConstruct):

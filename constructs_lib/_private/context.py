@@ -14,6 +14,7 @@ from ..cost.model import PricingContext
 from ..errors import ConfigurationError
 from ..pricing.price_book import PriceNotFoundError, load_price_book
 from ..traffic import HOURS_PER_MONTH
+from . import policy
 
 DEFAULT_REGION = "us-east-1"
 CTX_PRICE_BOOK = "cost:price-book"
@@ -55,6 +56,8 @@ def pricing_context(scope: Construct, path: str) -> PricingContext:
         raise ConfigurationError.single(path, f"context[{CTX_PRICE_BOOK!r}]",
                                         scope.node.try_get_context(CTX_PRICE_BOOK),
                                         str(error)) from None
+    policy.warn_saving_share(scope, path)
+    policy.check_budget_context(scope, path)
     region = cdk.Stack.of(scope).region
     assumed = cdk.Token.is_unresolved(region)
     if assumed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigurationError
 
@@ -47,3 +47,10 @@ def child_path(scope: Any, construct_id: str) -> str:
     """The path a construct will have, known before it is created (so errors leave no node)."""
     parent = scope.node.path
     return f"{parent}/{construct_id}" if parent else construct_id
+
+
+MAX_MONTHLY_USD: Any = Field(
+    None, gt=0, description="Budget for this construct, USD per month: synth fails above it."
+)
+"""The field a priced construct's props declare as ``max_monthly_usd: float | None =
+MAX_MONTHLY_USD`` and pass to ``PricedConstruct.__init__`` (see ``_private/policy.py``)."""

@@ -8,6 +8,8 @@ import aws_cdk as cdk
 import jsii
 from constructs import IConstruct
 
+from ..cost.estimate import Alternative, CostEstimate
+
 if TYPE_CHECKING:
     from .base import PricedConstruct
 
@@ -33,3 +35,15 @@ class CostAspect:
 
 def register(owner: PricedConstruct) -> None:
     cdk.Aspects.of(owner).add(CostAspect(owner), priority=cdk.AspectPriority.READONLY)
+
+
+def warning_text(estimate: CostEstimate, alt: Alternative) -> str:
+    """The cheaper-alternative warning: the alternative, the saving and the break-even volume."""
+    saving = estimate.monthly_usd - alt.monthly_usd
+    text = (f"{estimate.summary()} (saves ${saving:,.2f}/month, "
+            f"{saving / estimate.monthly_usd:.0%})")
+    volume = estimate.traffic.get("requests_per_month", 0)
+    if alt.break_even_requests_per_month is not None:
+        text += (f"; break-even at {alt.break_even_requests_per_month:,.0f} requests/month "
+                 f"(now {volume:,.0f})")
+    return f"{text}. {alt.note}."

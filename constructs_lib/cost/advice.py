@@ -1,125 +1,96 @@
-"""Cheaper-alternative advice: the same traffic priced under other feasible endpoint kinds.
+"""Cheaper-alternative advice: the same traffic priced under every other feasible endpoint kind.
 
-Feasibility follows SageMaker's limits (``constructs_lib.limits``), not taste: serverless has no
-GPU, at most 6144 MB, 200 concurrent requests, 4 MB payloads and 60 s per request.
+For each kind in the registry (``kinds.KINDS``) other than the endpoint's own: skip it when
+SageMaker's limits rule it out (``feasibility``), else price it and find the break-even volume
+against the endpoint's own cost function by bisection (``breakeven``). A kind the price book
+cannot price in the region (no serverless rates yet, say) is left out rather than failing the
+endpoint's own estimate.
 """
 
 from __future__ import annotations
 
-import math
-
 from collections.abc import Callable
 
-from .. import limits
-from ..config import AutoscalingOptions
-from ..pricing.instances import instance_facts
 from ..pricing.price_book import PriceNotFoundError
 from ..traffic import TrafficHint
+from .breakeven import break_even
 from .estimate import Alternative, CostEstimate
-from .model import PricingContext, estimate_realtime, estimate_serverless
+from .feasibility import Workload
+from .kinds import KINDS
+from .model import PricingContext
 
-__all__ = ["SAVING_WARN_SHARE", "realtime_alternatives", "serverless_alternatives",
-           "serverless_infeasibility"]
+__all__ = [
+    "SAVING_WARN_SHARE",
+    "advise",
+    "alternatives",
+    "exact_usd",
+    "infeasible_kinds",
+    "should_warn",
+]
 
 SAVING_WARN_SHARE = 0.30
-"""Default share of the monthly cost an alternative must save to turn the annotation into a warning."""
+"""Default share of the monthly cost an alternative must save to turn the annotation into a
+warning (CDK context ``cost:warn-saving-share`` overrides it)."""
 
-BASELINE_REALTIME_TYPE = "ml.m5.large"
-"""The CPU instance a serverless endpoint is compared against (2 vCPU, 8 GiB)."""
-
-
-def serverless_infeasibility(traffic: TrafficHint, *, accelerator: bool = False) -> list[str]:
-    """Reasons serverless cannot serve this load (empty when it can)."""
-    reasons = []
-    if accelerator:
-        reasons.append("serverless has no GPU or accelerator")
-    if traffic.payload_kb > limits.SERVERLESS_MAX_PAYLOAD_KB:
-        reasons.append("payload above serverless's 4 MB")
-    if traffic.avg_duration_ms > limits.SERVERLESS_MAX_DURATION_MS:
-        reasons.append("requests longer than serverless's 60 s")
-    concurrency = traffic.effective_peak_rps * traffic.avg_duration_ms / 1000.0
-    if concurrency > limits.SERVERLESS_MAX_CONCURRENCY:
-        reasons.append(f"peak concurrency {concurrency:.0f} above serverless's 200")
-    return reasons
+OwnCost = Callable[[TrafficHint], CostEstimate]
+"""The endpoint's own cost model, as a function of the traffic (its config held fixed)."""
 
 
-def _serverless_memory_for(memory_gib: float | None) -> int:
-    if memory_gib is None:
-        return limits.SERVERLESS_MEMORY_MB[-1]
-    mb = min(max(math.ceil(memory_gib) * 1024, limits.SERVERLESS_MEMORY_MB[0]),
-             limits.SERVERLESS_MEMORY_MB[-1])
-    return int(mb)
+def exact_usd(estimate: CostEstimate) -> float:
+    """The monthly total without the 2-decimal rounding of ``monthly_usd`` (for bisection)."""
+    return sum(line.monthly_usd for line in estimate.lines)
 
 
-def _priceable(build: Callable[[], list[Alternative]]) -> list[Alternative]:
-    """An alternative the price book cannot price (a region without serverless rates, say) is
-    left out rather than failing the endpoint's own estimate."""
-    try:
-        return build()
-    except PriceNotFoundError:
-        return []
+def _significant(value: float | None, digits: int = 4) -> float | None:
+    """Break-even volumes to 4 significant figures: the inputs are estimates, and stable
+    figures keep template snapshots from changing with the bisection's last step."""
+    if value is None or value <= 0:
+        return value
+    return float(f"{value:.{digits}g}")
 
 
-def _realtime_alternatives(
-    estimate: CostEstimate, *, instance_type: str, traffic: TrafficHint, ctx: PricingContext
-) -> list[Alternative]:
-    """A real-time endpoint compared with serverless at the memory its instance suggests."""
-    facts = instance_facts(instance_type)
-    accel = facts.has_accelerator if facts else False
-    mem = facts.memory_gib if facts else None
-    if serverless_infeasibility(traffic, accelerator=accel):
-        return []
-    memory_mb = _serverless_memory_for(mem)
-    alt = estimate_serverless(memory_mb=memory_mb, traffic=traffic, ctx=ctx)
-    per_request = (
-        traffic.avg_duration_ms / 1000.0 * memory_mb / 1024.0
-        * ctx.book.rate(ctx.region, "serverless_usd_per_gb_second")
-    )
-    hosting = estimate.lines[0].monthly_usd if estimate.lines else 0.0
-    break_even = hosting / per_request if per_request > 0 else None
-    return [Alternative(
-        kind="serverless",
-        monthly_usd=alt.monthly_usd,
-        note=f"ServerlessEndpoint at {memory_mb} MB; cold starts on idle",
-        break_even_requests_per_month=break_even,
-    )]
+def infeasible_kinds(workload: Workload) -> dict[str, list[str]]:
+    """Why each registered kind cannot serve the workload (kinds that can are absent)."""
+    out = {}
+    for kind, option in KINDS.items():
+        reasons = option.infeasibility(workload)
+        if reasons:
+            out[kind] = reasons
+    return out
 
 
-def _serverless_alternatives(
-    estimate: CostEstimate, *, memory_mb: int, traffic: TrafficHint, ctx: PricingContext
-) -> list[Alternative]:
-    """A serverless endpoint compared with one always-on CPU instance."""
-    if not ctx.book.has_instance_type(ctx.region, BASELINE_REALTIME_TYPE):
-        return []
-    alt = estimate_realtime(
-        instance_type=BASELINE_REALTIME_TYPE, traffic=traffic, ctx=ctx,
-        autoscaling=AutoscalingOptions(min_instances=1, max_instances=4),
-    )
-    per_request = (
-        traffic.avg_duration_ms / 1000.0 * memory_mb / 1024.0
-        * ctx.book.rate(ctx.region, "serverless_usd_per_gb_second")
-    )
-    hosting = alt.lines[0].monthly_usd
-    break_even = hosting / per_request if per_request > 0 else None
-    return [Alternative(
-        kind="realtime",
-        monthly_usd=alt.monthly_usd,
-        note=f"RealTimeEndpoint on {BASELINE_REALTIME_TYPE}, autoscaling 1-4; no cold starts",
-        break_even_requests_per_month=break_even,
-    )]
+def alternatives(kind: str, own: OwnCost, workload: Workload,
+                 ctx: PricingContext) -> list[Alternative]:
+    """Every other feasible, priceable kind for this workload, with its break-even volume."""
+    out = []
+    for option in KINDS.values():
+        if option.kind == kind or option.infeasibility(workload):
+            continue
+        try:
+            priced = option.price(workload, ctx)
+        except PriceNotFoundError:
+            continue
+        point = break_even(
+            lambda v: exact_usd(own(workload.at_volume(v).traffic)),
+            lambda v, o=option: exact_usd(o.price(workload.at_volume(v), ctx)),
+            near=workload.volume,
+        )
+        out.append(Alternative(kind=option.kind, monthly_usd=priced.monthly_usd,
+                               note=option.note(workload),
+                               break_even_requests_per_month=_significant(point)))
+    return out
 
 
-def realtime_alternatives(
-    estimate: CostEstimate, *, instance_type: str, traffic: TrafficHint, ctx: PricingContext
-) -> list[Alternative]:
-    """A real-time endpoint compared with serverless at the memory its instance suggests."""
-    return _priceable(lambda: _realtime_alternatives(
-        estimate, instance_type=instance_type, traffic=traffic, ctx=ctx))
+def advise(estimate: CostEstimate, own: OwnCost, workload: Workload,
+           ctx: PricingContext) -> CostEstimate:
+    """``estimate`` with its ``alternatives`` filled."""
+    return estimate.with_alternatives(alternatives(estimate.kind, own, workload, ctx))
 
 
-def serverless_alternatives(
-    estimate: CostEstimate, *, memory_mb: int, traffic: TrafficHint, ctx: PricingContext
-) -> list[Alternative]:
-    """A serverless endpoint compared with one always-on CPU instance, autoscaling 1-4."""
-    return _priceable(lambda: _serverless_alternatives(
-        estimate, memory_mb=memory_mb, traffic=traffic, ctx=ctx))
+def should_warn(estimate: CostEstimate, share: float = SAVING_WARN_SHARE) -> Alternative | None:
+    """The cheapest alternative when it saves at least ``share`` of the estimate, else None."""
+    alt = estimate.cheapest_alternative
+    if alt is None or estimate.monthly_usd <= 0:
+        return None
+    saving = estimate.monthly_usd - alt.monthly_usd
+    return alt if saving >= share * estimate.monthly_usd else None

@@ -1,0 +1,103 @@
+"""Break-even volumes and cost curves: where two kinds cost the same as monthly volume varies.
+
+Cost functions of volume are monotone but not linear (autoscaling adds instances in steps, a
+scaled-to-zero endpoint stops sleeping once requests are dense), so the crossing is found
+numerically: a log-spaced scan for sign changes of the difference, then bisection in log space.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = ["CostCurve", "break_even", "break_evens", "cost_curves", "log_volumes"]
+
+CostOfVolume = Callable[[float], float]
+"""USD per month as a function of requests (or records) per month."""
+
+DEFAULT_RANGE = (1.0, 1e10)
+"""Volumes searched for a break-even, requests per month."""
+
+
+def log_volumes(low: float, high: float, points: int) -> list[float]:
+    """``points`` volumes from ``low`` to ``high``, evenly spaced on a log scale."""
+    if not 0 < low < high or points < 2:
+        raise ValueError("need 0 < low < high and at least 2 points")
+    step = (math.log10(high) - math.log10(low)) / (points - 1)
+    return [10 ** (math.log10(low) + i * step) for i in range(points)]
+
+
+def _bisect(diff: CostOfVolume, lo: float, hi: float, rel_tol: float) -> float:
+    d_lo = diff(lo)
+    while hi / lo - 1 > rel_tol:
+        mid = math.sqrt(lo * hi)
+        d_mid = diff(mid)
+        if d_mid == 0:
+            return mid
+        if (d_mid > 0) == (d_lo > 0):
+            lo, d_lo = mid, d_mid
+        else:
+            hi = mid
+    return math.sqrt(lo * hi)
+
+
+def break_evens(
+    own: CostOfVolume,
+    other: CostOfVolume,
+    *,
+    volume_range: tuple[float, float] = DEFAULT_RANGE,
+    scan_points: int = 51,
+    rel_tol: float = 1e-6,
+) -> list[float]:
+    """Every volume in the range where the two cost the same (each sign change of
+    ``own - other``; where a step makes them jump past each other, the step's volume)."""
+    grid = log_volumes(*volume_range, scan_points)
+
+    def diff(v: float) -> float:
+        return own(v) - other(v)
+
+    out: list[float] = []
+    prev_v, prev_d = grid[0], diff(grid[0])
+    if prev_d == 0:
+        out.append(prev_v)
+    for v in grid[1:]:
+        d = diff(v)
+        if d == 0 and prev_d != 0:
+            out.append(v)
+        elif d != 0 and prev_d != 0 and (d > 0) != (prev_d > 0):
+            out.append(_bisect(diff, prev_v, v, rel_tol))
+        prev_v, prev_d = v, d
+    return out
+
+
+def break_even(own: CostOfVolume, other: CostOfVolume, *, near: float,
+               volume_range: tuple[float, float] = DEFAULT_RANGE) -> float | None:
+    """The break-even volume nearest (on a log scale) to ``near``, the current volume."""
+    points = break_evens(own, other, volume_range=volume_range)
+    if not points:
+        return None
+    anchor = math.log10(max(near, volume_range[0]))
+    return min(points, key=lambda v: abs(math.log10(v) - anchor))
+
+
+@dataclass(frozen=True)
+class CostCurve:
+    """Monthly cost of each kind over a range of volumes, and where each pair crosses."""
+
+    volumes: tuple[float, ...]
+    costs: Mapping[str, tuple[float, ...]]
+    break_evens: tuple[tuple[str, str, float, float], ...]
+    """(kind a, kind b, volume, USD/month at that volume)."""
+
+
+def cost_curves(kinds: Mapping[str, CostOfVolume], volumes: Sequence[float]) -> CostCurve:
+    """Evaluate every kind at every volume and find each pair's break-evens within the range."""
+    costs = {k: tuple(f(v) for v in volumes) for k, f in kinds.items()}
+    names = list(kinds)
+    crossings = []
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            for v in break_evens(kinds[a], kinds[b], volume_range=(volumes[0], volumes[-1])):
+                crossings.append((a, b, v, kinds[a](v)))
+    return CostCurve(tuple(volumes), costs, tuple(sorted(crossings, key=lambda c: c[2])))

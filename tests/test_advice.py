@@ -1,0 +1,203 @@
+"""Cheaper-alternative advice: feasibility from SageMaker's limits, async and batch prices,
+break-even volumes by bisection, the registry, and the warning at synth."""
+
+import pytest
+from aws_cdk.assertions import Annotations, Match
+
+from constructs_lib import (
+    AutoscalingOptions,
+    ConfigurationError,
+    ModelSpec,
+    RealTimeEndpoint,
+    ServerlessEndpoint,
+    TrafficHint,
+)
+from constructs_lib.cost import kinds
+from constructs_lib.cost.advice import alternatives, infeasible_kinds, should_warn
+from constructs_lib.cost.breakeven import break_even, break_evens, cost_curves, log_volumes
+from constructs_lib.cost.feasibility import Workload
+from constructs_lib.cost.kinds import KindOption, price_async_scaled_to_zero, price_batch_transform
+from constructs_lib.cost.model import PricingContext, estimate_realtime, estimate_serverless
+from constructs_lib.pricing import load_price_book
+
+from .conftest import IMAGE, make_stack
+
+CTX = PricingContext(book=load_price_book(), region="us-east-1")
+NO_DATA = dict(payload_kb=0, response_kb=0)
+
+
+def test_serverless_is_ruled_out_by_gpu_payload_duration_concurrency_and_memory():
+    hint = TrafficHint(requests_per_month=1000)
+    assert "serverless" in infeasible_kinds(Workload(hint, "ml.g5.xlarge"))
+    assert "serverless" not in infeasible_kinds(Workload(hint, "ml.m5.large"))
+    big = infeasible_kinds(Workload(TrafficHint(payload_kb=5 * 1024), "ml.m5.large"))
+    assert big["serverless"] == ["payload above serverless's 4 MB"]
+    assert "realtime" not in big  # 5 MB fits InvokeEndpoint's 6 MB
+    assert "realtime" in infeasible_kinds(Workload(TrafficHint(response_kb=7 * 1024)))
+    slow = infeasible_kinds(Workload(TrafficHint(avg_duration_ms=61_000), "ml.m5.large"))
+    assert {"realtime", "serverless"} <= set(slow)
+    # 300 req/s × 1 s = 300 concurrent requests > 200
+    busy = infeasible_kinds(Workload(TrafficHint(peak_requests_per_second=300,
+                                                 avg_duration_ms=1000)))
+    assert busy["serverless"] == ["peak concurrency 300 above serverless's 200"]
+    assert "serverless" in infeasible_kinds(Workload(hint, memory_mb=8192))
+
+
+def test_async_needs_a_caller_that_can_wait_out_a_start_from_zero():
+    assert "async" in infeasible_kinds(Workload(TrafficHint()))
+    assert "async" in infeasible_kinds(Workload(TrafficHint(max_latency_ms=60_000)))
+    assert "async" not in infeasible_kinds(Workload(TrafficHint(max_latency_ms=3_600_000)))
+    offline = TrafficHint(records_per_run=10, runs_per_month=4)
+    assert "async" not in infeasible_kinds(Workload(offline))
+
+
+def test_batch_only_for_offline_work():
+    assert "batch" in infeasible_kinds(Workload(TrafficHint(requests_per_month=1e6)))
+    assert "batch" not in infeasible_kinds(
+        Workload(TrafficHint(records_per_run=1000, runs_per_month=30)))
+
+
+def test_async_sparse_requests_keep_an_instance_up_for_the_busy_hours():
+    # 3,000 requests × (2 s + 900 s tail) = 751.7 h awake > busy 2 h/day (60.83 h/month):
+    # 60.83 h × 1.408 $/h = 85.65 $
+    hint = TrafficHint(requests_per_month=3000, avg_duration_ms=2000, busy_hours_per_day=2,
+                       max_latency_ms=3_600_000, **NO_DATA)
+    est = price_async_scaled_to_zero(Workload(hint, "ml.g5.xlarge"), CTX)
+    assert est.kind == "async"
+    assert est.lines[0].quantity == pytest.approx(2 * 730 / 24)
+    assert est.monthly_usd == 85.65
+
+
+def test_async_very_sparse_requests_bill_only_wake_ups():
+    # 10 requests × (1 s + 900 s) = 2.5028 h < 730 busy h; × 0.115 $/h = 0.29 $
+    hint = TrafficHint(requests_per_month=10, avg_duration_ms=1000, **NO_DATA)
+    est = price_async_scaled_to_zero(Workload(hint, "ml.m5.large"), CTX)
+    assert est.lines[0].quantity == pytest.approx(10 * 901 / 3600)
+    assert est.monthly_usd == 0.29
+
+
+def test_async_dense_requests_bill_processing_time():
+    # 10,000,000 × 1 s = 2,777.8 h of processing > 730 busy hours; × 0.115 = 319.44 $
+    hint = TrafficHint(requests_per_month=1e7, avg_duration_ms=1000, **NO_DATA)
+    est = price_async_scaled_to_zero(Workload(hint, "ml.m5.large"), CTX)
+    assert est.monthly_usd == round(1e7 / 3600 * 0.115, 2)
+
+
+def test_batch_hours_per_run_with_start_up():
+    # 30 runs × (0.1 h + 100 records × 2 s / 3600) = 30 × 0.15556 h = 4.6667 h × 1.408 = 6.57 $
+    hint = TrafficHint(avg_duration_ms=2000, records_per_run=100, runs_per_month=30)
+    est = price_batch_transform(Workload(hint, "ml.g5.xlarge"), CTX)
+    assert est.kind == "batch"
+    assert est.lines[0].quantity == pytest.approx(4.6667, rel=1e-4)
+    assert est.monthly_usd == 6.57
+    assert len(est.lines) == 1  # batch transform has no data-processed charge
+
+
+def test_break_even_of_linear_and_flat_costs():
+    # 100 $ flat vs 0.01 $/request: equal at 10,000 requests
+    assert break_even(lambda v: 100.0, lambda v: 0.01 * v, near=50) == pytest.approx(1e4, rel=1e-5)
+    assert break_evens(lambda v: 1.0, lambda v: 2.0) == []
+
+
+def test_break_even_follows_autoscaling_steps_not_a_linear_shortcut():
+    # Real-time, 1..8 × ml.m5.large at 600 invocations/instance/minute (10 req/s each), busy
+    # 24 h: n instances serve up to 10·n req/s = 26.28M·n requests/month. Serverless at 2 GB,
+    # 1 s: 0.00004 $/request. One instance (83.95 $) equals serverless at 2,098,750 requests;
+    # a linear shortcut from the current volume's instance count would miss the steps.
+    scaling = AutoscalingOptions(min_instances=1, max_instances=8,
+                                 target_invocations_per_instance=600)
+
+    def realtime(v):
+        hint = TrafficHint(requests_per_month=v, avg_duration_ms=1000, **NO_DATA)
+        return estimate_realtime(instance_type="ml.m5.large", traffic=hint, ctx=CTX,
+                                 autoscaling=scaling).lines[0].monthly_usd
+
+    def serverless(v):
+        hint = TrafficHint(requests_per_month=v, avg_duration_ms=1000, **NO_DATA)
+        return estimate_serverless(memory_mb=2048, traffic=hint, ctx=CTX).lines[0].monthly_usd
+
+    assert break_even(realtime, serverless, near=1000) == pytest.approx(0.115 * 730 / 0.00004,
+                                                                        rel=1e-5)
+
+
+def test_alternatives_carry_break_even_to_four_significant_figures():
+    hint = TrafficHint(requests_per_month=5000, avg_duration_ms=900, **NO_DATA)
+
+    def own(t):
+        return estimate_serverless(memory_mb=3072, traffic=t, ctx=CTX)
+
+    (alt,) = alternatives("serverless", own, Workload(hint, memory_mb=3072), CTX)
+    assert alt.kind == "realtime"
+    # ml.m5.large 1..4, 1 instance at this volume: 83.95 $ = v × 0.9 s × 3 GB × 0.00002 → 1,554,630
+    assert alt.break_even_requests_per_month == 1_555_000
+
+
+def test_a_new_kind_plugs_in_with_one_registration(monkeypatch):
+    monkeypatch.setitem(kinds.KINDS, "multimodel", KindOption(
+        "multimodel", lambda w: [], lambda w, ctx: estimate_realtime(
+            instance_type="ml.m5.large", traffic=w.traffic, ctx=ctx, kind="multimodel"),
+        lambda w: "MultiModelEndpoint shared with other models"))
+    hint = TrafficHint(requests_per_month=5000)
+    own = lambda t: estimate_realtime(instance_type="ml.c5.xlarge", traffic=t, ctx=CTX)  # noqa: E731
+    found = {a.kind for a in alternatives("realtime", own, Workload(hint, "ml.c5.xlarge"), CTX)}
+    assert found == {"serverless", "multimodel"}
+
+
+def test_cost_curves_and_log_volumes():
+    assert log_volumes(1, 1000, 4) == pytest.approx([1, 10, 100, 1000])
+    curve = cost_curves({"flat": lambda v: 100.0, "linear": lambda v: 0.01 * v},
+                        log_volumes(1, 1e6, 13))
+    assert [(a, b) for a, b, _, _ in curve.break_evens] == [("flat", "linear")]
+    assert curve.break_evens[0][2] == pytest.approx(1e4, rel=1e-5)
+    assert curve.costs["flat"] == (100.0,) * 13
+
+
+def demo_endpoint(stack, **overrides):
+    props = dict(
+        model=ModelSpec(image_uri=IMAGE), instance_type="ml.g5.xlarge",
+        traffic=TrafficHint(requests_per_month=3000, avg_duration_ms=2000, busy_hours_per_day=2,
+                            records_per_run=100, runs_per_month=30, max_latency_ms=28_800_000),
+    )
+    props.update(overrides)
+    return RealTimeEndpoint(stack, "Tagger", **props)
+
+
+def test_warning_names_alternative_saving_and_break_even():
+    stack = make_stack()
+    demo_endpoint(stack)
+    Annotations.from_stack(stack).has_warning("/Test/Tagger", Match.string_like_regexp(
+        # 1.408 × 730 + 20 KB × 3,000 of data = 1,027.84; batch 6.57 (see above); break-even
+        # where 1,027.84 + v·20 KB·0.016/GB = 30 × 0.1 h × 1.408 + v × 2 s/3600 × 1.408: ~1.309M
+        r"Estimated \$1,027\.84/month \(realtime.*batch would cost \$6\.57/month \(saves "
+        r"\$1,021\.27/month, 99%\); break-even at 1,309,000 requests/month \(now 3,000\)\. "
+        r"BatchTransform on ml\.g5\.xlarge"))
+
+
+def test_gpu_endpoint_without_a_waiting_caller_gets_no_advice():
+    stack = make_stack()
+    ep = demo_endpoint(stack, traffic=TrafficHint(requests_per_month=3000))
+    assert ep.cost_estimate.alternatives == ()  # GPU: no serverless; interactive: no async
+    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
+
+
+def test_warn_share_from_context():
+    stack = make_stack({"cost:warn-saving-share": 1.0})
+    ep = demo_endpoint(stack)
+    assert should_warn(ep.cost_estimate, 0.99) is not None
+    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
+    Annotations.from_stack(stack).has_info("/Test/Tagger", Match.string_like_regexp("batch"))
+
+
+def test_bad_warn_share_fails_before_any_node():
+    stack = make_stack({"cost:warn-saving-share": "1.5"})
+    with pytest.raises(ConfigurationError, match=r"context\['cost:warn-saving-share'\]=1\.5"):
+        demo_endpoint(stack)
+    assert stack.node.try_find_child("Tagger") is None
+
+
+def test_serverless_endpoint_compares_with_realtime_and_async_when_caller_waits():
+    stack = make_stack()
+    ep = ServerlessEndpoint(stack, "S", model=ModelSpec(image_uri=IMAGE), memory_mb=2048,
+                            traffic=TrafficHint(requests_per_month=1000,
+                                                max_latency_ms=3_600_000))
+    assert [a.kind for a in ep.cost_estimate.alternatives] == ["realtime", "async"]
