@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 
+from .document_processing import DocumentProcessingStack
 from .fraud_check import FraudCheckApiStack
 from .internal_tool import InternalToolStack
+from .nightly_scoring import NightlyScoringStack
 
-__all__ = ["FraudCheckApiStack", "InternalToolStack", "build_app"]
+__all__ = [
+    "DocumentProcessingStack",
+    "FraudCheckApiStack",
+    "InternalToolStack",
+    "NightlyScoringStack",
+    "build_app",
+]
 
 DEFAULT_REGION = "us-east-1"
 
@@ -20,4 +28,6 @@ def build_app(app: cdk.App) -> list[cdk.Stack]:
     return [
         FraudCheckApiStack(app, "FraudCheckApi", env=env),
         InternalToolStack(app, "InternalTool", env=env),
+        DocumentProcessingStack(app, "DocumentProcessing", env=env),
+        NightlyScoringStack(app, "NightlyScoring", env=env),
     ]
