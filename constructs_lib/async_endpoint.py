@@ -185,7 +185,6 @@ class AsyncEndpoint(EndpointBase):
         self.model = sagemaker.CfnModel(
             self, "Model", execution_role_arn=self.role.role_arn,
             primary_container=_container(props.model))
-        self.model.node.add_dependency(self.role)
         output_config: dict[str, Any] = {
             "s3OutputPath": self.s3_uri(props.output_prefix),
             "s3FailurePath": self.s3_uri(props.failure_prefix),
@@ -215,6 +214,10 @@ class AsyncEndpoint(EndpointBase):
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
             endpoint_name=props.endpoint_name,
         )
+        # Results and notifications need the grants above as soon as the endpoint serves.
+        grants = self.role.node.try_find_child("DefaultPolicy")
+        if grants is not None:
+            self._endpoint.node.add_dependency(grants)
         self._autoscale(props)
 
     def s3_uri(self, prefix: str) -> str:
