@@ -72,12 +72,12 @@ def async_busy_time(
     per_day = traffic.requests_per_month / days
     floor_s = min_instances * hours_per_month * 3600.0
     notes = [
-        f"{concurrency_per_instance} concurrent invocation(s) per instance; "
-        f"{traffic.avg_duration_ms:g} ms per request",
-        f"requests arrive evenly over {traffic.busy_hours_per_day:g} busy h/day, "
-        f"{per_day:,.1f} a day; the queue absorbs peaks",
-        f"each busy period bills {warm_up_s:g} s warm-up per instance and the "
-        f"{scale_in_cooldown_s:g} s scale-in cooldown idle before scaling in",
+        (f"{concurrency_per_instance} concurrent invocation(s) per instance; "
+         f"{traffic.avg_duration_ms:g} ms per request"),
+        (f"requests arrive evenly over {traffic.busy_hours_per_day:g} busy h/day, "
+         f"{per_day:,.1f} a day; the queue absorbs peaks"),
+        (f"each busy period bills {warm_up_s:g} s warm-up per instance and the "
+         f"{scale_in_cooldown_s:g} s scale-in cooldown idle before scaling in"),
     ]
     if min_instances:
         notes.append(f"{min_instances} instance(s) (min_instances) billed all month")
@@ -185,11 +185,12 @@ def estimate_batch(
                               startup_s=startup_s)
     hours_per_run = instance_count * job_s / 3600.0
     notes = ctx.base_assumptions() + [
-        f"{traffic.records_per_run or 0:,.0f} records per run, {runs:g} runs a month; "
-        f"{traffic.avg_duration_ms:g} ms per record on one instance at one concurrent transform",
-        f"{instance_count} instance(s) × {concurrency} effective concurrent transform(s) "
-        f"(max_concurrent_transforms {max_concurrent_transforms}, at most one per vCPU) "
-        "divide the work evenly",
+        (f"{traffic.records_per_run or 0:,.0f} records per run, {runs:g} runs a month; "
+         f"{traffic.avg_duration_ms:g} ms per record on one instance at one concurrent "
+         "transform"),
+        (f"{instance_count} instance(s) × {concurrency} effective concurrent transform(s) "
+         f"(max_concurrent_transforms {max_concurrent_transforms}, at most one per vCPU) "
+         "divide the work evenly"),
         f"each job bills {startup_s:g} s start-up per instance",
         f"job duration assumed: {job_s / 60:,.1f} min ({hours_per_run:,.3f} instance-h per run)",
         "no data-processed fee for batch transform; S3 storage and requests not included",
