@@ -224,11 +224,22 @@ class AsyncEndpoint(EndpointBase):
         """``s3://bucket/prefix`` in the output bucket (without the trailing '/')."""
         return f"s3://{self.output_bucket.bucket_name}/{prefix.rstrip('/')}"
 
+    def _grant_objects(self, grantee: iam.IGrantable, actions: list[str],
+                       prefixes: list[str], *, encrypt: bool = False) -> iam.Grant:
+        """Exactly ``actions`` on the objects under ``prefixes`` (and the KMS key when set)."""
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee, actions=actions,
+            resource_arns=[self.output_bucket.arn_for_objects(f"{p}*") for p in prefixes])
+        key = self.props.kms_key
+        if key is not None:
+            (key.grant_encrypt_decrypt if encrypt else key.grant_decrypt)(grantee)
+        return grant
+
     def _grant_execution_role(self, props: AsyncEndpointProps) -> None:
         # SageMaker reads each request's input and writes its result with the execution role.
-        self.output_bucket.grant_read(self.role, f"{props.input_prefix}*")
-        self.output_bucket.grant_put(self.role, f"{props.output_prefix}*")
-        self.output_bucket.grant_put(self.role, f"{props.failure_prefix}*")
+        self._grant_objects(self.role, ["s3:GetObject"], [props.input_prefix])
+        self._grant_objects(self.role, ["s3:PutObject", "s3:AbortMultipartUpload"],
+                            [props.output_prefix, props.failure_prefix], encrypt=True)
         self.success_topic.grant_publish(self.role)
         self.error_topic.grant_publish(self.role)
 
@@ -294,17 +305,19 @@ class AsyncEndpoint(EndpointBase):
 
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to call InvokeEndpointAsync on this endpoint and to put and read its
-        request payloads under the input prefix (and nothing else)."""
+        request payloads under the input prefix (and nothing else; with ``kms_key``, use it).
+        An existing bucket encrypted with its own KMS key needs that key granted separately."""
         grant = iam.Grant.add_to_principal(
             grantee=grantee, actions=["sagemaker:InvokeEndpointAsync"],
             resource_arns=[self.endpoint_arn])
-        self.output_bucket.grant_read_write(grantee, f"{self.props.input_prefix}*")
+        self._grant_objects(grantee, ["s3:PutObject", "s3:GetObject"],
+                            [self.props.input_prefix], encrypt=True)
         return grant
 
     def grant_read_results(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to read results (output prefix) and failures (failure prefix)."""
-        self.output_bucket.grant_read(grantee, f"{self.props.failure_prefix}*")
-        return self.output_bucket.grant_read(grantee, f"{self.props.output_prefix}*")
+        return self._grant_objects(grantee, ["s3:GetObject"],
+                                   [self.props.output_prefix, self.props.failure_prefix])
 
     def endpoint_metric(self, metric_name: str, *, statistic: str = "Average",
                         period: cdk.Duration | None = None, **props: Any) -> cloudwatch.Metric:

@@ -1,5 +1,6 @@
 """AsyncEndpoint: focused Template assertions, one behaviour each."""
 
+import json
 import re
 
 import pytest
@@ -85,6 +86,9 @@ def test_kms_key_encrypts_bucket_topics_and_results(stack):
     t.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": key_arn})
     t.has_resource_properties("AWS::SageMaker::EndpointConfig", {"AsyncInferenceConfig": {
         "OutputConfig": Match.object_like({"KmsKeyId": key_arn})}})
+    role_policy = next(p for p in t.find_resources("AWS::IAM::Policy").values()
+                       if "ExecutionRole" in json.dumps(p["Properties"]["Roles"]))
+    assert "kms:GenerateDataKey*" in json.dumps(role_policy)
     t.has_resource_properties("AWS::S3::Bucket", {"BucketEncryption": {
         "ServerSideEncryptionConfiguration": [Match.object_like({
             "ServerSideEncryptionByDefault": Match.object_like({"SSEAlgorithm": "aws:kms"})})]}})
@@ -170,8 +174,13 @@ def test_execution_role_reads_input_writes_output_and_failure_publishes_topics(s
     assert len(publish) == 2
     for s in statements:
         assert s["Action"] != "*" and s["Resource"] != "*", s
-    puts = [s for s in statements if "s3:PutObject" in s["Action"]]
-    assert all("/input/" not in str(s["Resource"]) for s in puts)
+    s3_statements = {json.dumps(s["Action"]): s for s in statements if "s3:" in str(s["Action"])}
+    assert set(s3_statements) == {'"s3:GetObject"', '["s3:PutObject", "s3:AbortMultipartUpload"]'}
+    assert "/input/*" in str(s3_statements['"s3:GetObject"']["Resource"])
+    assert "/input/" not in str(s3_statements['["s3:PutObject", "s3:AbortMultipartUpload"]'])
+    # The endpoint is created after these grants, so its first results can be written.
+    [ep] = t.find_resources("AWS::SageMaker::Endpoint").values()
+    assert ep["DependsOn"] == [next(iter(t.find_resources("AWS::IAM::Policy")))]
 
 
 def test_grant_invoke_is_async_invoke_plus_the_input_prefix(stack):
@@ -184,8 +193,9 @@ def test_grant_invoke_is_async_invoke_plus_the_input_prefix(stack):
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     assert statements[0]["Action"] == "sagemaker:InvokeEndpointAsync"
     assert statements[0]["Resource"]["Ref"].startswith("DocsEndpoint")
-    s3_text = str(statements[1:])
-    assert "/input/*" in s3_text and "/output/" not in s3_text
+    assert statements[1]["Action"] == ["s3:PutObject", "s3:GetObject"]
+    assert statements[1]["Resource"]["Fn::Join"][1][-1] == "/input/*"
+    assert len(statements) == 2
     assert "sagemaker:InvokeEndpoint'" not in str(statements)
 
 
@@ -196,9 +206,9 @@ def test_grant_read_results_reads_output_and_failure_only(stack):
     [policy] = Template.from_stack(stack).find_resources(
         "AWS::IAM::Policy", {"Properties": {"Roles": [{"Ref": Match.string_like_regexp("Reader")}]}}
     ).values()
-    text = str(policy["Properties"]["PolicyDocument"]["Statement"])
-    assert "/output/*" in text and "/failure/*" in text and "/input/" not in text
-    assert "s3:PutObject" not in text
+    [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == "s3:GetObject"
+    assert [r["Fn::Join"][1][-1] for r in statement["Resource"]] == ["/output/*", "/failure/*"]
 
 
 def test_metric_helpers_use_the_endpoint_dimension_only(stack):
