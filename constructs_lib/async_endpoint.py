@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 import aws_cdk as cdk
@@ -349,9 +350,14 @@ class AsyncEndpoint(EndpointBase):
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:
-        return estimate_async(
+        estimate = estimate_async(
             instance_type=p.instance_type, traffic=p.traffic, ctx=pricing,
             min_instances=p.min_instances, max_instances=p.max_instances,
             concurrency_per_instance=p.concurrency_for_cost,
             scale_in_cooldown_s=p.scale_in_cooldown_s,
         )
+        if p.max_concurrent_invocations_per_instance is None:
+            estimate = replace(estimate, assumptions=estimate.assumptions + (
+                "max_concurrent_invocations_per_instance not set: SageMaker chooses; "
+                "priced at 1 (set it to price concurrency)",))
+        return estimate

@@ -232,6 +232,7 @@ def test_cost_metadata_on_endpoint_matches_estimate_and_annotation(stack):
     # 52.5 h × 0.23 + 300 × 2 MB in (0.5859 GB × 0.016) + 300 × 10 KB out
     assert meta["monthly_usd"] == round(52.5 * 0.23 + 300 * (2048 + 10) / 1024**2 * 0.016, 2)
     assert res["Metadata"]["ConstructsLib"]["construct"] == "AsyncEndpoint"
+    assert any("SageMaker chooses; priced at 1" in a for a in meta["assumptions"])
     Annotations.from_stack(stack).has_info(
         "/Test/Docs", Match.string_like_regexp(r"^Estimated \$12\.\d\d/month \(async, us-east-1\)"))
 
