@@ -21,10 +21,16 @@ from .pricing.price_book import PriceBook, PriceNotFoundError, load_price_book
 from .traffic import TrafficHint
 
 if TYPE_CHECKING:
+    from .async_endpoint import AsyncEndpoint, AsyncEndpointProps
+    from .batch_transform import BatchTransform, BatchTransformProps
     from .realtime import RealTimeEndpoint, RealTimeEndpointProps
     from .serverless import ServerlessEndpoint, ServerlessEndpointProps
 
 _CONSTRUCTS = {
+    "AsyncEndpoint": ".async_endpoint",
+    "AsyncEndpointProps": ".async_endpoint",
+    "BatchTransform": ".batch_transform",
+    "BatchTransformProps": ".batch_transform",
     "RealTimeEndpoint": ".realtime",
     "RealTimeEndpointProps": ".realtime",
     "ServerlessEndpoint": ".serverless",
@@ -41,7 +47,11 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Alternative",
+    "AsyncEndpoint",
+    "AsyncEndpointProps",
     "AutoscalingOptions",
+    "BatchTransform",
+    "BatchTransformProps",
     "ConfigurationError",
     "CostEstimate",
     "DataCaptureOptions",

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 DEFAULT_VARIANT_NAME = "AllTraffic"
@@ -32,3 +34,16 @@ def secure_bucket(scope: Construct, construct_id: str, *, encryption_key: Any = 
         versioned=True,
         removal_policy=cdk.RemovalPolicy.RETAIN,
     )
+
+
+SNS_MANAGED_KEY_ALIAS = "alias/aws/sns"
+
+
+def secure_topic(scope: Construct, construct_id: str, *, encryption_key: Any = None,
+                 display_name: str | None = None) -> sns.Topic:
+    """An SNS topic encrypted with ``encryption_key`` (the free AWS-managed ``alias/aws/sns`` key
+    otherwise) whose policy denies publishing without TLS."""
+    key = encryption_key or kms.Alias.from_alias_name(
+        scope, f"{construct_id}ManagedKey", SNS_MANAGED_KEY_ALIAS)
+    return sns.Topic(scope, construct_id, master_key=key, enforce_ssl=True,
+                     display_name=display_name)

@@ -28,15 +28,26 @@ MAX_PRODUCTION_VARIANTS = 10
 ASYNC_MAX_PAYLOAD_KB = 1024 * 1024
 """Asynchronous Inference: payloads up to 1 GB (from S3)."""
 ASYNC_MAX_DURATION_MS = 3_600_000
-"""AsyncInferenceClientConfig: InvocationTimeoutSeconds up to 3600 s."""
+"""InvokeEndpointAsync.InvocationTimeoutSeconds: 1-3600 s, a per-request parameter (botocore
+``sagemaker-runtime``); the endpoint config has no timeout field."""
 ASYNC_MAX_CONCURRENT_INVOCATIONS = 1000
 """AsyncInferenceClientConfig.MaxConcurrentInvocationsPerInstance: 1-1000."""
 
 ENDPOINT_NAME_PATTERN = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
 """CreateEndpoint.EndpointName (also variant names): 63 characters, alphanumerics and '-'."""
+ASYNC_DEFAULT_INVOCATION_TIMEOUT_S = 900
+"""InvokeEndpointAsync.InvocationTimeoutSeconds when a request does not set it: 900 s."""
 
+BATCH_DEFAULT_MAX_PAYLOAD_MB = 6
+"""CreateTransformJob.MaxPayloadInMB: 6 MB when not set."""
 BATCH_MAX_PAYLOAD_MB = 100
-"""CreateTransformJob.MaxPayloadInMB: at most 100 MB per record (mini-batch)."""
+"""CreateTransformJob.MaxPayloadInMB: 0-100."""
+BATCH_MAX_CONCURRENT_PAYLOAD_MB = 100
+"""Batch transform: MaxConcurrentTransforms × MaxPayloadInMB must not exceed 100 MB."""
+BATCH_MAX_INSTANCE_COUNT = 100
+"""TransformResources.InstanceCount: 1-100."""
+TRANSFORM_JOB_NAME_MAX = 63
+"""CreateTransformJob.TransformJobName: 63 characters, alphanumerics and '-'."""
 
 # Cost advice reads the limits above through these groupings: one check per endpoint kind.
 SERVERLESS_MAX_MEMORY_MB = SERVERLESS_MEMORY_MB[-1]

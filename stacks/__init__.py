@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 
+from .document_processing import DocumentProcessingStack
 from .fraud_check import FraudCheckApiStack
 from .internal_tool import InternalToolStack
+from .nightly_scoring import NightlyScoringStack
 from .wrong_kind_demo import WrongKindDemoStack
 
-__all__ = ["FraudCheckApiStack", "InternalToolStack", "WrongKindDemoStack", "build_app"]
+__all__ = [
+    "DocumentProcessingStack",
+    "FraudCheckApiStack",
+    "InternalToolStack",
+    "NightlyScoringStack",
+    "WrongKindDemoStack",
+    "build_app",
+]
 
 DEFAULT_REGION = "us-east-1"
 
@@ -21,5 +30,7 @@ def build_app(app: cdk.App) -> list[cdk.Stack]:
     return [
         FraudCheckApiStack(app, "FraudCheckApi", env=env),
         InternalToolStack(app, "InternalTool", env=env),
+        DocumentProcessingStack(app, "DocumentProcessing", env=env),
+        NightlyScoringStack(app, "NightlyScoring", env=env),
         WrongKindDemoStack(app, "WrongKindDemo", env=env),  # deliberately wrong kind: a demo
     ]

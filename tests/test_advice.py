@@ -58,38 +58,44 @@ def test_batch_only_for_offline_work():
 
 
 def test_async_sparse_requests_keep_an_instance_up_for_the_busy_hours():
-    # 3,000 requests × (2 s + 900 s tail) = 751.7 h awake > busy 2 h/day (60.83 h/month):
-    # 60.83 h × 1.408 $/h = 85.65 $
+    # AsyncEndpoint's model (offline.estimate_async): 3,000 requests in 2 busy h/day are 73 s
+    # apart (< 2 s + 900 s idle tail), so one busy period a day: 1 instance for the 7,200 s
+    # window + 300 s warm-up + 900 s tail = 8,400 s × 30.4167 days = 70.972 h × 1.408 = 99.93 $
     hint = TrafficHint(requests_per_month=3000, avg_duration_ms=2000, busy_hours_per_day=2,
                        max_latency_ms=3_600_000, **NO_DATA)
     est = price_async_scaled_to_zero(Workload(hint, "ml.g5.xlarge"), CTX)
     assert est.kind == "async"
-    assert est.lines[0].quantity == pytest.approx(2 * 730 / 24)
-    assert est.monthly_usd == 85.65
+    assert est.lines[0].quantity == pytest.approx(730 / 24 * 8400 / 3600)
+    assert est.monthly_usd == 99.93
 
 
 def test_async_very_sparse_requests_bill_only_wake_ups():
-    # 10 requests × (1 s + 900 s) = 2.5028 h < 730 busy h; × 0.115 $/h = 0.29 $
+    # 10 requests, 262,800 s apart: each wakes an instance for 300 s warm-up + 1 s + 900 s
+    # idle tail = 1,201 s; 10 × 1,201 s = 3.336 h × 0.115 $/h = 0.38 $
     hint = TrafficHint(requests_per_month=10, avg_duration_ms=1000, **NO_DATA)
     est = price_async_scaled_to_zero(Workload(hint, "ml.m5.large"), CTX)
-    assert est.lines[0].quantity == pytest.approx(10 * 901 / 3600)
-    assert est.monthly_usd == 0.29
+    assert est.lines[0].quantity == pytest.approx(10 * 1201 / 3600)
+    assert est.monthly_usd == 0.38
 
 
 def test_async_dense_requests_bill_processing_time():
-    # 10,000,000 × 1 s = 2,777.8 h of processing > 730 busy hours; × 0.115 = 319.44 $
+    # 10,000,000 × 1 s around the clock = 328,767 s of work a day: 4 instances (the advice's
+    # max) all day, never scaling in, + one warm-up and tail each: 4 × 730 h + 4 × 1,200 s
+    # = 2,921.33 h × 0.115 = 335.95 $
     hint = TrafficHint(requests_per_month=1e7, avg_duration_ms=1000, **NO_DATA)
     est = price_async_scaled_to_zero(Workload(hint, "ml.m5.large"), CTX)
-    assert est.monthly_usd == round(1e7 / 3600 * 0.115, 2)
+    assert est.lines[0].quantity == pytest.approx(4 * 730 + 4 * 1200 / 3600)
+    assert est.monthly_usd == 335.95
 
 
 def test_batch_hours_per_run_with_start_up():
-    # 30 runs × (0.1 h + 100 records × 2 s / 3600) = 30 × 0.15556 h = 4.6667 h × 1.408 = 6.57 $
+    # BatchTransform's model (offline.estimate_batch), 1 instance, 1 transform: 30 runs ×
+    # (300 s start-up + 100 records × 2 s) = 30 × 500 s = 4.1667 h × 1.408 = 5.87 $
     hint = TrafficHint(avg_duration_ms=2000, records_per_run=100, runs_per_month=30)
     est = price_batch_transform(Workload(hint, "ml.g5.xlarge"), CTX)
     assert est.kind == "batch"
-    assert est.lines[0].quantity == pytest.approx(4.6667, rel=1e-4)
-    assert est.monthly_usd == 6.57
+    assert est.lines[0].quantity == pytest.approx(30 * 500 / 3600)
+    assert est.monthly_usd == 5.87
     assert len(est.lines) == 1  # batch transform has no data-processed charge
 
 
@@ -166,10 +172,11 @@ def test_warning_names_alternative_saving_and_break_even():
     stack = make_stack()
     demo_endpoint(stack)
     Annotations.from_stack(stack).has_warning("/Test/Tagger", Match.string_like_regexp(
-        # 1.408 × 730 + 20 KB × 3,000 of data = 1,027.84; batch 6.57 (see above); break-even
-        # where 1,027.84 + v·20 KB·0.016/GB = 30 × 0.1 h × 1.408 + v × 2 s/3600 × 1.408: ~1.309M
-        r"Estimated \$1,027\.84/month \(realtime.*batch would cost \$6\.57/month \(saves "
-        r"\$1,021\.27/month, 99%\); break-even at 1,309,000 requests/month \(now 3,000\)\. "
+        # 1.408 × 730 + 20 KB × 3,000 of data = 1,027.84; batch 5.87 (see above); break-even
+        # where 1,027.84 + v·20 KB·0.016/GB = 30 × 300 s × 1.408/3600 + v × 2 s/3600 × 1.408:
+        # v ≈ 1.310M
+        r"Estimated \$1,027\.84/month \(realtime.*batch would cost \$5\.87/month \(saves "
+        r"\$1,021\.97/month, 99%\); break-even at 1,310,000 requests/month \(now 3,000\)\. "
         r"BatchTransform on ml\.g5\.xlarge"))
 
 

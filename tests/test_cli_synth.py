@@ -40,6 +40,8 @@ def test_cdk_synth_prints_estimates_and_report_reads_them(tmp_path):
     text = result.stdout + result.stderr
     assert "Estimated $" in text and "FraudCheckApi/Scorer" in text
     assert "WrongKindDemo/DocumentTagger" in text and "batch would cost" in text  # the warning
+    assert "(async, us-east-1)" in text and "DocumentProcessing/Extractor" in text
+    assert "(batch, us-east-1)" in text and "NightlyScoring/ChurnScoring" in text
     assert "end-of-life" not in text  # jsii runs on Node 24, not the machine's Node 20
     report = subprocess.run([sys.executable, "-m", "constructs_lib.cost", "report", str(out)],
                             capture_output=True, text=True, check=True, cwd=ROOT).stdout

@@ -14,7 +14,8 @@ def stacks():
     return {s.stack_name: s for s in build_app(app)}
 
 
-@pytest.mark.parametrize("name", ["FraudCheckApi", "InternalTool", "WrongKindDemo"])
+@pytest.mark.parametrize("name", ["FraudCheckApi", "InternalTool", "DocumentProcessing",
+                                  "NightlyScoring", "WrongKindDemo"])
 def test_stack_template_snapshot(stacks, name, snapshot_json):
     assert Template.from_stack(stacks[name]).to_json() == snapshot_json
 
@@ -32,6 +33,24 @@ def test_internal_tool_costs_cents_and_beats_an_instance(stacks):
     assert est.kind == "serverless"
     assert est.monthly_usd < 1
     assert all(a.monthly_usd > 50 for a in est.alternatives)
+
+
+def test_document_processing_sleeps_at_night_for_a_fraction_of_always_on(stacks):
+    est = stacks["DocumentProcessing"].extractor.cost_estimate
+    assert est.kind == "async"
+    # one ml.m5.xlarge through 10 busy hours a day + 300 s warm-up + 900 s idle tail (314 h)
+    # instead of 730 h always on
+    assert est.lines[0].quantity == pytest.approx(730 / 24 * 37_200 / 3600)
+    assert est.monthly_usd < 0.5 * 730 * 0.23
+
+
+def test_nightly_scoring_is_priced_per_job_on_the_state_machine(stacks):
+    churn = stacks["NightlyScoring"].churn
+    est = churn.cost_estimate
+    assert est.kind == "batch"
+    # 5,000,000 × 8 ms / (2 × 4) + 300 s = 5,300 s × 2 instances × 30 runs = 88.33 h × 0.23
+    assert est.monthly_usd == round(5300 * 2 * 30 / 3600 * 0.23, 2)
+    assert any("job duration assumed: 88.3 min" in a for a in est.assumptions)
 
 
 def test_region_comes_from_context_and_unpriceable_fails_at_construction():

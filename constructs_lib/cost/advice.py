@@ -61,7 +61,12 @@ def infeasible_kinds(workload: Workload) -> dict[str, list[str]]:
 
 def alternatives(kind: str, own: OwnCost, workload: Workload,
                  ctx: PricingContext) -> list[Alternative]:
-    """Every other feasible, priceable kind for this workload, with its break-even volume."""
+    """Every other feasible, priceable kind for this workload, with its break-even volume.
+
+    Offline work (records per run × runs) is priced under online kinds as one request per
+    record, so every kind sees the same monthly volume.
+    """
+    workload = workload.at_volume(workload.volume)
     out = []
     for option in KINDS.values():
         if option.kind == kind or option.infeasibility(workload):

@@ -1,10 +1,8 @@
 """The registry of endpoint kinds advice can price: kind -> (feasibility check, pricing, note).
 
-Adding a kind is one :func:`register_kind` call with three small functions. Real-time and
-serverless use the cost model (``model.py``); async and batch are priced here with the simple
-formulas of :func:`price_async_scaled_to_zero` and :func:`price_batch_transform` until the
-AsyncEndpoint / BatchTransform cost functions (``offline.py``: ``estimate_async`` /
-``estimate_batch``) replace them: swap the ``price`` of their registration.
+Adding a kind is one :func:`register_kind` call with three small functions. Each kind is
+priced with the same cost function its construct uses (``model.py``, ``offline.py``), so an
+alternative's figure is what that construct would report.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..config import AutoscalingOptions
-from .estimate import CostEstimate, EndpointKind, LineItem
+from .estimate import CostEstimate, EndpointKind
 from .feasibility import (
     Workload,
     async_infeasibility,
@@ -21,25 +19,17 @@ from .feasibility import (
     realtime_infeasibility,
     serverless_infeasibility,
 )
-from .model import PricingContext, data_processed_lines, estimate_realtime, estimate_serverless
+from .model import PricingContext, estimate_realtime, estimate_serverless
+from .offline import estimate_async, estimate_batch
 
 __all__ = [
-    "ASYNC_SCALE_IN_TAIL_S",
-    "BATCH_RUN_OVERHEAD_HOURS",
+    "ASYNC_ADVICE_MAX_INSTANCES",
     "KINDS",
     "KindOption",
     "price_async_scaled_to_zero",
     "price_batch_transform",
     "register_kind",
 ]
-
-ASYNC_SCALE_IN_TAIL_S = 900.0
-"""Assumption: after its last request an async instance stays up ~15 minutes before scaling
-in to zero (target tracking scale-in waits for 15 one-minute datapoints)."""
-
-BATCH_RUN_OVERHEAD_HOURS = 0.1
-"""Assumption: each batch transform run bills ~6 minutes of instance start-up and model load."""
-
 
 @dataclass(frozen=True)
 class KindOption:
@@ -63,48 +53,20 @@ def register_kind(option: KindOption) -> KindOption:
 
 
 def price_async_scaled_to_zero(w: Workload, ctx: PricingContext) -> CostEstimate:
-    """Async inference scaled to zero, billed for the hours an instance is up.
-
-    hours = max(processing, min(awake, busy hours)) where processing = requests × duration
-    (one invocation at a time per instance), awake = requests × (duration + 900 s scale-in
-    tail): sparse requests each wake an instance, dense ones keep it up through the busy
-    hours. Billed at the hosting rate, plus data processed.
-    """
-    t, instance = w.traffic, w.host_instance
-    duration_s = t.avg_duration_ms / 1000.0
-    processing = t.requests_per_month * duration_s / 3600.0
-    awake = t.requests_per_month * (duration_s + ASYNC_SCALE_IN_TAIL_S) / 3600.0
-    busy = min(t.busy_hours_per_month, ctx.hours_per_month)
-    hours = max(processing, min(awake, busy))
-    rate = ctx.book.hosting_usd_per_hour(ctx.region, instance)
-    lines = [LineItem(f"{instance} async hosting", hours, "instance-hour", rate)]
-    lines += data_processed_lines(t, ctx)
-    notes = ctx.base_assumptions() + [
-        f"scaled to zero when idle; each request keeps an instance up {duration_s:g} s "
-        f"+ {ASYNC_SCALE_IN_TAIL_S:g} s scale-in tail, at most the busy hours "
-        f"({busy:.0f} h/month) unless processing needs more",
-    ]
-    return CostEstimate(kind="async", region=ctx.region, lines=tuple(lines),
-                        assumptions=tuple(notes), price_book=ctx.book.label,
-                        traffic=t.as_metadata())
+    """AsyncEndpoint's own cost model at min 0 (``offline.estimate_async``), one invocation at
+    a time per instance, up to as many instances as the work needs."""
+    return estimate_async(instance_type=w.host_instance, traffic=w.traffic, ctx=ctx,
+                          min_instances=0, max_instances=ASYNC_ADVICE_MAX_INSTANCES)
 
 
 def price_batch_transform(w: Workload, ctx: PricingContext) -> CostEstimate:
-    """Batch transform on one instance per run: hours = runs × (0.1 h start-up + records ×
-    duration), at the batch rate; no data-processed charge."""
-    t, instance = w.traffic, w.host_instance
-    runs = float(t.runs_per_month or 0)
-    records = float(t.records_per_run or 0)
-    per_run = BATCH_RUN_OVERHEAD_HOURS + records * t.avg_duration_ms / 1000.0 / 3600.0
-    rate = ctx.book.batch_usd_per_hour(ctx.region, instance)
-    lines = [LineItem(f"{instance} batch transform", runs * per_run, "instance-hour", rate)]
-    notes = ctx.base_assumptions() + [
-        f"{runs:g} run(s)/month of {records:g} records on 1 instance, "
-        f"{per_run:.3f} h per run including {BATCH_RUN_OVERHEAD_HOURS:g} h start-up",
-    ]
-    return CostEstimate(kind="batch", region=ctx.region, lines=tuple(lines),
-                        assumptions=tuple(notes), price_book=ctx.book.label,
-                        traffic=t.as_metadata())
+    """BatchTransform's own cost model (``offline.estimate_batch``) on one instance, one
+    concurrent transform, per run."""
+    return estimate_batch(instance_type=w.host_instance, traffic=w.traffic, ctx=ctx)
+
+
+ASYNC_ADVICE_MAX_INSTANCES = 4
+"""The async alternative may scale out to this many instances (as the real-time one does)."""
 
 
 def _price_realtime(w: Workload, ctx: PricingContext) -> CostEstimate:

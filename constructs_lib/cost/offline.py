@@ -1,0 +1,218 @@
+"""Cost of work that waits: asynchronous endpoints (scale to zero) and batch transform jobs.
+
+Pure functions, no CDK, no I/O, like :mod:`.model`. Both bill instance-hours at the hourly rate
+of their instance type; what differs is how many hours the traffic hint implies:
+
+* async: busy instance-hours only (at ``min_instances`` 0 nothing is billed while idle): the
+  work itself, plus a warm-up per burst and the idle tail before scale-in (target tracking's
+  15-minute scale-in alarm, or the cooldown if longer), per busy period;
+* batch: the job's run time (records × time per record, divided across instances and concurrent
+  transforms) plus a billed start-up per job, times the runs per month.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..pricing.instances import instance_facts
+from ..traffic import TrafficHint
+from .estimate import CostEstimate, LineItem
+from .model import PricingContext, data_processed_lines
+
+__all__ = [
+    "ASYNC_WARM_UP_S",
+    "SCALE_IN_ALARM_S",
+    "BATCH_STARTUP_S",
+    "AsyncBusyTime",
+    "async_busy_time",
+    "batch_job_seconds",
+    "estimate_async",
+    "estimate_batch",
+]
+
+ASYNC_WARM_UP_S = 300.0
+"""Billed seconds for an instance to launch and load the model before it serves (assumed)."""
+SCALE_IN_ALARM_S = 900.0
+"""Idle seconds before target tracking scales in: its scale-in alarm waits for 15 one-minute
+datapoints below target (Application Auto Scaling's low alarm), so an async instance stays up at
+least this long after its last request, or the scale-in cooldown if that is longer."""
+BATCH_STARTUP_S = 300.0
+"""Billed seconds per transform job for instances to start and load the model (assumed)."""
+
+
+@dataclass(frozen=True)
+class AsyncBusyTime:
+    """Billed instance-seconds a month of an async endpoint, and why."""
+
+    instance_seconds: float
+    notes: tuple[str, ...]
+
+    @property
+    def instance_hours(self) -> float:
+        return self.instance_seconds / 3600.0
+
+
+def async_busy_time(
+    traffic: TrafficHint,
+    *,
+    min_instances: int = 0,
+    max_instances: int = 1,
+    concurrency_per_instance: int = 1,
+    warm_up_s: float = ASYNC_WARM_UP_S,
+    scale_in_cooldown_s: float = 300.0,
+    hours_per_month: float = 730.0,
+) -> AsyncBusyTime:
+    """Instance-seconds an async endpoint bills a month under the scaling the construct creates.
+
+    Requests arrive evenly within the hint's busy hours, every day. The queue absorbs peaks, so
+    instances follow the work (requests × duration ÷ concurrency), not the peak rate. When
+    requests are further apart than one request plus the idle tail, each one is its own
+    busy period (an instance wakes, works, idles through the tail, scales in); otherwise the
+    busy hours of a day are one busy period. ``min_instances`` instances are billed all month.
+    """
+    days = hours_per_month / 24.0
+    window_s = traffic.busy_hours_per_day * 3600.0
+    duration_s = traffic.avg_duration_ms / 1000.0
+    per_day = traffic.requests_per_month / days
+    floor_s = min_instances * hours_per_month * 3600.0
+    idle_tail_s = max(scale_in_cooldown_s, SCALE_IN_ALARM_S)
+    notes = [
+        (f"{concurrency_per_instance} concurrent invocation(s) per instance; "
+         f"{traffic.avg_duration_ms:g} ms per request"),
+        (f"requests arrive evenly over {traffic.busy_hours_per_day:g} busy h/day, "
+         f"{per_day:,.1f} a day; the queue absorbs peaks"),
+        (f"each busy period bills {warm_up_s:g} s warm-up per instance and {idle_tail_s:g} s "
+         "idle before scaling in (target tracking's 15-minute scale-in alarm, or the "
+         "scale-in cooldown if longer)"),
+    ]
+    if min_instances:
+        notes.append(f"{min_instances} instance(s) (min_instances) billed all month")
+    else:
+        notes.append("min_instances 0: nothing billed while the queue is empty; the first "
+                     "request after idle waits for the wake-up alarm (2 min) plus warm-up")
+    if per_day <= 0:
+        return AsyncBusyTime(floor_s, tuple(notes))
+    work_s = per_day * duration_s / concurrency_per_instance
+    needed = max(1, math.ceil(work_s / window_s - 1e-9))
+    if needed > max_instances:
+        notes.append(f"the work needs {needed} instances through the busy hours but "
+                     f"max_instances is {max_instances}: the backlog carries past them")
+    count = min(needed, max_instances)
+    gap_s = window_s / per_day
+    overhead_s = warm_up_s + idle_tail_s
+    if min_instances == 0 and gap_s > duration_s + idle_tail_s:
+        per_period = overhead_s + duration_s
+        busy_s = traffic.requests_per_month * per_period
+        notes.append(f"requests {gap_s:,.0f} s apart: each wakes an instance "
+                     f"({per_period:g} s billed per request)")
+        return AsyncBusyTime(busy_s, tuple(notes))
+    extra = max(count - min_instances, 0)
+    if extra == 0:
+        notes.append(f"min_instances covers the work ({work_s / 3600:,.2f} instance-h a day)")
+        return AsyncBusyTime(floor_s, tuple(notes))
+    # One busy period a day: `count` instances through the busy hours (at least the work),
+    # each paying warm-up and cooldown; an around-the-clock load never scales in at all.
+    periods = days if window_s < 86400.0 else 1.0
+    above_floor_s = max(work_s - min_instances * window_s, extra * window_s)
+    busy_s = days * above_floor_s + periods * extra * overhead_s
+    notes.append(f"one busy period a day: {count} instance(s) through the busy hours "
+                 f"({work_s / 3600:,.2f} instance-h of work a day)")
+    return AsyncBusyTime(floor_s + busy_s, tuple(notes))
+
+
+def estimate_async(
+    *,
+    instance_type: str,
+    traffic: TrafficHint,
+    ctx: PricingContext,
+    min_instances: int = 0,
+    max_instances: int = 1,
+    concurrency_per_instance: int = 1,
+    warm_up_s: float = ASYNC_WARM_UP_S,
+    scale_in_cooldown_s: float = 300.0,
+) -> CostEstimate:
+    """Async hosting: busy instance-hours × the hosting rate, plus data processed in and out."""
+    rate = ctx.book.hosting_usd_per_hour(ctx.region, instance_type)
+    busy = async_busy_time(
+        traffic, min_instances=min_instances, max_instances=max_instances,
+        concurrency_per_instance=concurrency_per_instance, warm_up_s=warm_up_s,
+        scale_in_cooldown_s=scale_in_cooldown_s, hours_per_month=ctx.hours_per_month,
+    )
+    lines = [LineItem(f"{instance_type} async hosting", busy.instance_hours, "instance-hour",
+                      rate)]
+    lines += data_processed_lines(traffic, ctx)
+    return CostEstimate(
+        kind="async",
+        region=ctx.region,
+        lines=tuple(lines),
+        assumptions=tuple(ctx.base_assumptions() + list(busy.notes)),
+        price_book=ctx.book.label,
+        traffic=traffic.as_metadata(),
+    )
+
+
+def effective_concurrency(instance_type: str, max_concurrent_transforms: int) -> int:
+    """Concurrent transforms that actually speed a job up: at most one per vCPU."""
+    facts = instance_facts(instance_type)
+    if facts is None or facts.vcpu is None:
+        return max_concurrent_transforms
+    return max(1, min(max_concurrent_transforms, facts.vcpu))
+
+
+def batch_job_seconds(
+    traffic: TrafficHint, *, instance_count: int, concurrency: int,
+    startup_s: float = BATCH_STARTUP_S,
+) -> float:
+    """Wall-clock seconds of one job: records × time per record ÷ (instances × concurrency),
+    plus the start-up every job pays."""
+    records = traffic.records_per_run or 0.0
+    work_s = records * traffic.avg_duration_ms / 1000.0
+    return work_s / (instance_count * concurrency) + startup_s
+
+
+def estimate_batch(
+    *,
+    instance_type: str,
+    traffic: TrafficHint,
+    ctx: PricingContext,
+    instance_count: int = 1,
+    max_concurrent_transforms: int = 1,
+    startup_s: float = BATCH_STARTUP_S,
+) -> CostEstimate:
+    """Batch transform: instance-hours per job × runs a month × the batch rate.
+
+    ``traffic.avg_duration_ms`` is the time one instance takes per record at one concurrent
+    transform. No data-processed fee applies to batch transform; S3 is not included.
+    """
+    rate = ctx.book.batch_usd_per_hour(ctx.region, instance_type)
+    runs = traffic.runs_per_month or 0.0
+    concurrency = effective_concurrency(instance_type, max_concurrent_transforms)
+    job_s = batch_job_seconds(traffic, instance_count=instance_count, concurrency=concurrency,
+                              startup_s=startup_s)
+    hours_per_run = instance_count * job_s / 3600.0
+    notes = ctx.base_assumptions() + [
+        (f"{traffic.records_per_run or 0:,.0f} records per run, {runs:g} runs a month; "
+         f"{traffic.avg_duration_ms:g} ms per record on one instance at one concurrent "
+         "transform"),
+        (f"{instance_count} instance(s) × {concurrency} effective concurrent transform(s) "
+         f"(max_concurrent_transforms {max_concurrent_transforms}, at most one per vCPU) "
+         "divide the work evenly"),
+        f"each job bills {startup_s:g} s start-up per instance",
+        f"job duration assumed: {job_s / 60:,.1f} min ({hours_per_run:,.3f} instance-h per run)",
+        "no data-processed fee for batch transform; S3 storage and requests not included",
+    ]
+    if runs == 0:
+        notes.append("traffic gives no runs_per_month: nothing billed")
+    elif not traffic.records_per_run:
+        notes.append("traffic gives no records_per_run: only the start-up is billed")
+    lines = [LineItem(f"{instance_type} batch transform", hours_per_run * runs,
+                      "instance-hour", rate)]
+    return CostEstimate(
+        kind="batch",
+        region=ctx.region,
+        lines=tuple(lines),
+        assumptions=tuple(notes),
+        price_book=ctx.book.label,
+        traffic=traffic.as_metadata(),
+    )
