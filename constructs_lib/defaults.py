@@ -32,3 +32,28 @@ def secure_bucket(scope: Construct, construct_id: str, *, encryption_key: Any = 
         versioned=True,
         removal_policy=cdk.RemovalPolicy.RETAIN,
     )
+
+
+def secure_topic(scope: Construct, construct_id: str) -> Any:
+    """An SNS topic encrypted with the AWS-managed SNS key, SSL-only, RETAINED on deletion
+    (alarm notifications: someone may still be subscribed)."""
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_sns as sns
+
+    topic = sns.Topic(
+        scope, construct_id,
+        master_key=kms.Alias.from_alias_name(scope, f"{construct_id}Key", "alias/aws/sns"),
+        enforce_ssl=True,
+    )
+    topic.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+    return topic
+
+
+def stable_endpoint_name(scope: Construct, deployment: Any) -> str | None:
+    """A deterministic endpoint name from the construct path, only when rollback alarms must
+    watch the endpoint (its generated name would make the alarms and the endpoint depend on each
+    other). None otherwise: CloudFormation names it. The name never changes between updates."""
+    if deployment is None or deployment.rollback is None or not deployment.rollback.default_alarms:
+        return None
+    return cdk.Names.unique_resource_name(scope, max_length=63, separator="-",
+                                          allowed_special_characters="-")
