@@ -16,6 +16,14 @@ from .config import (
     VpcOptions,
 )
 from .cost.estimate import Alternative, CostEstimate, LineItem
+from .deployment import (
+    AllAtOnce,
+    BlueGreenDeployment,
+    Canary,
+    Linear,
+    RollbackOptions,
+    RollingDeployment,
+)
 from .errors import ConfigurationError
 from .pricing.price_book import PriceBook, PriceNotFoundError, load_price_book
 from .traffic import TrafficHint
@@ -23,12 +31,18 @@ from .traffic import TrafficHint
 if TYPE_CHECKING:
     from .realtime import RealTimeEndpoint, RealTimeEndpointProps
     from .serverless import ServerlessEndpoint, ServerlessEndpointProps
+    from .multimodel import MultiModelEndpoint, MultiModelEndpointProps
+    from .variant import Variant, VariantOptions
 
 _CONSTRUCTS = {
     "RealTimeEndpoint": ".realtime",
     "RealTimeEndpointProps": ".realtime",
     "ServerlessEndpoint": ".serverless",
     "ServerlessEndpointProps": ".serverless",
+    "MultiModelEndpoint": ".multimodel",
+    "MultiModelEndpointProps": ".multimodel",
+    "Variant": ".variant",
+    "VariantOptions": ".variant",
 }
 
 
@@ -40,21 +54,31 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AllAtOnce",
     "Alternative",
+    "BlueGreenDeployment",
+    "Canary",
     "AutoscalingOptions",
     "ConfigurationError",
     "CostEstimate",
     "DataCaptureOptions",
     "LineItem",
+    "Linear",
     "ModelSpec",
+    "MultiModelEndpoint",
+    "MultiModelEndpointProps",
     "PriceBook",
     "PriceNotFoundError",
     "RealTimeEndpoint",
     "RealTimeEndpointProps",
+    "RollbackOptions",
+    "RollingDeployment",
     "ScheduledScaling",
     "ServerlessEndpoint",
     "ServerlessEndpointProps",
     "TrafficHint",
+    "Variant",
+    "VariantOptions",
     "VpcOptions",
     "load_price_book",
 ]

@@ -275,7 +275,7 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
                          "model loading and cache misses are not priced")
             alternatives.append(dedicated_endpoints(
                 p.models, instance_type=p.instance_type, ctx=pricing,
-                instance_count=p.initial_instance_count, autoscaling=p.autoscaling))
+                autoscaling=p.autoscaling))
         for alt in realtime_alternatives(estimate, instance_type=p.instance_type,
                                          traffic=traffic, ctx=pricing):
             alternatives.append(type(alt)(

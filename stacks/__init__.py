@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 
+from .canary_rollout import CanaryRolloutStack
 from .fraud_check import FraudCheckApiStack
 from .internal_tool import InternalToolStack
+from .per_customer_models import PerCustomerModelsStack
 
-__all__ = ["FraudCheckApiStack", "InternalToolStack", "build_app"]
+__all__ = ["CanaryRolloutStack", "FraudCheckApiStack", "InternalToolStack",
+           "PerCustomerModelsStack", "build_app"]
 
 DEFAULT_REGION = "us-east-1"
 
@@ -20,4 +23,6 @@ def build_app(app: cdk.App) -> list[cdk.Stack]:
     return [
         FraudCheckApiStack(app, "FraudCheckApi", env=env),
         InternalToolStack(app, "InternalTool", env=env),
+        PerCustomerModelsStack(app, "PerCustomerModels", env=env),
+        CanaryRolloutStack(app, "CanaryRollout", env=env),
     ]

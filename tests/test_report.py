@@ -25,13 +25,15 @@ def cdk_out(tmp_path_factory):
 def test_report_has_every_example_endpoint_with_template_figures(cdk_out):
     rows = collect(cdk_out)
     assert [(r.stack, r.path, r.kind) for r in rows] == [
+        ("CanaryRollout", "CanaryRollout/Churn", "realtime"),
         ("FraudCheckApi", "FraudCheckApi/Scorer", "realtime"),
         ("InternalTool", "InternalTool/Summariser", "serverless"),
+        ("PerCustomerModels", "PerCustomerModels/CustomerScoring", "multimodel"),
     ]
     template = json.loads((cdk_out / "FraudCheckApi.template.json").read_text())
     endpoint = next(r for r in template["Resources"].values()
                     if r["Type"] == "AWS::SageMaker::Endpoint")
-    assert rows[0].estimate == endpoint["Metadata"]["CostEstimate"]
+    assert rows[1].estimate == endpoint["Metadata"]["CostEstimate"]
 
 
 def test_markdown_report_snapshot(cdk_out, snapshot):
@@ -47,7 +49,7 @@ def test_report_cli_markdown_and_json(cdk_out):
                           "--json"], capture_output=True, text=True, check=True, cwd=ROOT).stdout
     data = json.loads(raw)
     assert data["total_monthly_usd"] == round(sum(e["monthly_usd"] for e in data["endpoints"]), 2)
-    assert {e["kind"] for e in data["endpoints"]} == {"realtime", "serverless"}
+    assert {e["kind"] for e in data["endpoints"]} == {"realtime", "serverless", "multimodel"}
 
 
 def test_report_on_missing_dir_is_a_clear_error(tmp_path):

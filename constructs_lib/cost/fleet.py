@@ -129,17 +129,21 @@ def dedicated_endpoints(
     *,
     instance_type: str,
     ctx: PricingContext,
-    instance_count: int = 1,
     autoscaling: AutoscalingOptions | None = None,
 ) -> Alternative:
-    """What one real-time endpoint per model would cost: same instance type and scaling, each
-    sized for its own model's traffic."""
+    """What one real-time endpoint per model would cost: the same instance type, each sized for
+    its own model's traffic from a minimum of one instance (the fleet's own minimum is for the
+    whole fleet's availability, so it is not charged to every model); with ``autoscaling`` each
+    scales 1..max at the same target."""
+    scaling = None if autoscaling is None else autoscaling.model_copy(
+        update={"min_instances": 1, "schedule": None})
     total = sum(
         estimate_realtime(instance_type=instance_type, traffic=hint, ctx=ctx,
-                          instance_count=instance_count, autoscaling=autoscaling).monthly_usd
+                          instance_count=1, autoscaling=scaling).monthly_usd
         for hint in models.values()
     )
     return Alternative(
         kind="realtime", monthly_usd=total,
-        note=f"{len(models)} dedicated RealTimeEndpoints on {instance_type}, one per model",
+        note=f"{len(models)} dedicated RealTimeEndpoints on {instance_type}, one per model, "
+             "at least 1 instance each",
     )
