@@ -110,9 +110,11 @@ def fleet_problems(*, primary_name: str, primary_weight: float,
             problems.append(Problem(f(i, "shadow"), True,
                                     "SageMaker refuses shadow variants on multi-model endpoints"))
         elif production or len(shadows) > 1:
-            problems.append(Problem(f(i, "shadow"), True,
-                                    "a shadow variant only beside exactly one production variant "
-                                    "(and only one shadow)"))
+            problems.append(Problem(
+                f(i, "shadow"), True,
+                f"a shadow variant ({variants[i].name}) only beside exactly one production "
+                f"variant and no other shadow; this endpoint would have {1 + len(production)} "
+                f"production and {len(shadows)} shadow variants"))
     if isinstance(deployment, RollingDeployment) and total > 1:
         problems.append(Problem("deployment", "rolling",
                                 "SageMaker refuses rolling updates on multi-variant endpoints; "
