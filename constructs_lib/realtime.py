@@ -217,6 +217,11 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
     def _variant_container(self, model: ModelSpec) -> dict[str, Any]:
         return _container(model)
 
+    def _variant_model_options(self) -> dict[str, Any]:
+        """A variant's own model runs in the same VPC and isolation as the endpoint's."""
+        return {"enable_network_isolation": self.props.network_isolation or None,
+                "vpc_config": self.model.vpc_config}
+
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:
         estimate = estimate_realtime(

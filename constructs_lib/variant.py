@@ -27,7 +27,7 @@ from ._private.roles import execution_role
 from ._private.scaling import autoscale_variant
 from .config import AutoscalingOptions, InstanceType, ModelSpec
 from .cost.estimate import CostEstimate, EndpointKind
-from .cost.fleet import VariantSpec, estimate_fleet
+from .cost.fleet import VariantSpec, estimate_fleet, traffic_shares
 from .cost.model import PricingContext, estimate_realtime
 from .defaults import secure_topic
 from .deployment import BlueGreenDeployment, RollingDeployment, alarm_problems, deployment_config
@@ -242,6 +242,9 @@ class VariantHost:
     def _variant_container(self, model: ModelSpec) -> dict[str, Any]:
         raise NotImplementedError
 
+    def _variant_model_options(self) -> dict[str, Any]:
+        return {}
+
 
 class Variant(Construct):
     """A variant of a :class:`RealTimeEndpoint` or :class:`MultiModelEndpoint`: its own model
@@ -283,12 +286,13 @@ class Variant(Construct):
         if props.model is None:
             self.model = endpoint.model
         else:
+            options = endpoint._variant_model_options()
             self.role = props.model.execution_role or execution_role(
-                self, "ExecutionRole", props.model,
+                self, "ExecutionRole", props.model, vpc=options.get("vpc_config") is not None,
                 artifact_prefix=props.model.model_data_url if endpoint._multi_model else None)
             self.model = sagemaker.CfnModel(
                 self, "Model", execution_role_arn=self.role.role_arn,
-                primary_container=endpoint._variant_container(props.model))
+                primary_container=endpoint._variant_container(props.model), **options)
         self.scalable_target: appscaling.CfnScalableTarget | None = None
         self.scaling_policy: appscaling.CfnScalingPolicy | None = None
         if props.autoscaling is not None:
@@ -336,8 +340,9 @@ class Variant(Construct):
 
     def _annotate(self) -> None:
         est = self.cost_estimate
-        role = ("shadow variant: serves no responses (a copy of production traffic)"
-                if self.props.shadow else f"weight {self.props.weight:g}")
+        share = traffic_shares(self.endpoint._variant_specs())[self.props.name]  # type: ignore[attr-defined]
+        role = (f"shadow, serves no responses: receives a copy of {share:.0%} of requests"
+                if self.props.shadow else f"weight {self.props.weight:g}, {share:.0%} of requests")
         cdk.Annotations.of(self).add_info(
             f"Variant {self.props.name} ({role}): ${est.monthly_usd:,.2f}/month "
             f"({est.region}): {est.main_driver}; counted in the endpoint's estimate")

@@ -72,7 +72,7 @@ def test_each_variant_priced_on_its_weight_share_and_summed(stack):
     assert v.cost_estimate.monthly_usd == round(730 * 0.115, 2)
     assert any("weight 0.1: 10% of requests" in a for a in est.assumptions)
     Annotations.from_stack(stack).has_info(
-        "/Test/Ep/Canary", Match.string_like_regexp(r"^Variant Canary \(weight 0.1\): \$83\.95"))
+        "/Test/Ep/Canary", Match.string_like_regexp(r"^Variant Canary \(weight 0.1, 10% of requests\): \$83\.95"))
 
 
 def test_variant_added_after_first_estimate_is_counted_at_synth(stack):
@@ -278,3 +278,16 @@ def test_instance_type_or_model_change_replaces_config_never_endpoint():
         for k in ids:  # create-only properties: CloudFormation replaces them, names them freshly
             assert not {"EndpointConfigName", "ModelName"} & before[k]["Properties"].keys()
         assert any(before[k]["Properties"] != after[k]["Properties"] for k in ids)
+
+
+def test_variant_model_inherits_vpc_and_network_isolation(stack):
+    from aws_cdk import aws_ec2 as ec2
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0, subnet_configuration=[
+        ec2.SubnetConfiguration(name="p", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)])
+    ep = endpoint(stack, vpc={"vpc": vpc, "subnet_ids": ("subnet-1",)}, network_isolation=True)
+    ep.add_variant("Blue", model=V2)
+    models = Template.from_stack(stack).find_resources("AWS::SageMaker::Model")
+    assert len(models) == 2
+    for res in models.values():
+        assert res["Properties"]["EnableNetworkIsolation"] is True
+        assert res["Properties"]["VpcConfig"]["Subnets"] == ["subnet-1"]
