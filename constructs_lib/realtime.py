@@ -204,9 +204,7 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         self.scalable_target: appscaling.CfnScalableTarget | None = None
         self.scaling_policy: appscaling.CfnScalingPolicy | None = None
         if props.autoscaling is not None:
-            self.scalable_target, self.scaling_policy = autoscale_variant(
-                self, props.autoscaling, endpoint_name=self.endpoint_name,
-                variant=props.variant_name)
+            self._autoscale(props.autoscaling, props.variant_name)
         self._host_init(self._endpoint.endpoint_name)
 
     def _estimate(self) -> CostEstimate:
@@ -260,6 +258,10 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         if props.kms_key is not None:
             config["kmsKeyId"] = props.kms_key.key_arn
         return config
+
+    def _autoscale(self, options: AutoscalingOptions, variant: str) -> None:
+        self.scalable_target, self.scaling_policy = autoscale_variant(
+            self, options, endpoint_name=self.endpoint_name, variant=variant)
 
 
 def _container(model: ModelSpec) -> dict[str, Any]:

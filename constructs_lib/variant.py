@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
@@ -22,6 +21,7 @@ from pydantic import Field, model_validator
 
 from . import limits
 from ._private.context import check_priceable
+from ._private.alarms import default_rollback_alarms
 from ._private.models import StrictModel, child_path, validate_props
 from ._private.roles import execution_role
 from ._private.scaling import autoscale_variant
@@ -204,36 +204,16 @@ class VariantHost:
             self._endpoint.deployment_config = deployment_config(p.deployment, names)
 
     def _default_alarms(self, scope: Construct, variant: str) -> None:
-        """5XX errors and model latency of ``variant``, notifying the alarm topic."""
+        """5XX errors and model latency of ``variant`` (children of ``scope``), notifying the
+        alarm topic."""
         rollback = self.props.deployment.rollback
-        latency_ms = rollback.latency_threshold_ms or max(
-            3 * self._fleet_traffic().avg_duration_ms, 100.0)
-        dims = {"EndpointName": self._alarm_endpoint_name, "VariantName": variant}
-        errors = cloudwatch.Alarm(
-            scope, "Invocation5XXAlarm",
-            alarm_description=f"5XX errors on variant {variant}: rolls a deployment back",
-            metric=cloudwatch.Metric(namespace="AWS/SageMaker", metric_name="Invocation5XXErrors",
-                                     dimensions_map=dims, statistic="Sum",
-                                     period=cdk.Duration.minutes(1)),
-            threshold=rollback.error_threshold, evaluation_periods=2,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )
-        latency = cloudwatch.Alarm(
-            scope, "ModelLatencyAlarm",
-            alarm_description=f"Model latency above {latency_ms:g} ms on variant {variant}",
-            metric=cloudwatch.Metric(namespace="AWS/SageMaker", metric_name="ModelLatency",
-                                     dimensions_map=dims, statistic="Average",
-                                     period=cdk.Duration.minutes(1)),
-            threshold=latency_ms * 1000.0,  # ModelLatency is in microseconds
-            evaluation_periods=3,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )
-        assert self.alarm_topic is not None
-        for alarm in (errors, latency):
-            alarm.add_alarm_action(cw_actions.SnsAction(self.alarm_topic))
-            self.alarms.append(alarm)
+        assert self.alarm_topic is not None and self._alarm_endpoint_name is not None
+        self.alarms += default_rollback_alarms(
+            scope, endpoint_name=self._alarm_endpoint_name, variant=variant,
+            error_threshold=rollback.error_threshold,
+            latency_threshold_ms=rollback.latency_threshold_ms or max(
+                3 * self._fleet_traffic().avg_duration_ms, 100.0),
+            topic=self.alarm_topic)
 
     def _fleet_traffic(self) -> TrafficHint:
         """The hint the whole endpoint serves (before the split between variants)."""

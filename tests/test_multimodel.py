@@ -144,3 +144,32 @@ def test_shadow_added_later_refused(stack):
                                                   r"SageMaker refuses shadow variants on multi-model"):
         ep.add_variant("S", shadow=True)
     assert ep.node.try_find_child("S") is None
+
+
+def test_blue_green_with_rollback_alarms_on_the_fleet(stack):
+    fleet(stack, deployment={"kind": "blue_green", "traffic_shift": {"type": "LINEAR"}})
+    t = Template.from_stack(stack)
+    [endpoint] = t.find_resources("AWS::SageMaker::Endpoint").values()
+    assert endpoint["Properties"]["DeploymentConfig"]["BlueGreenUpdatePolicy"][
+        "TrafficRoutingConfiguration"]["Type"] == "LINEAR"
+    t.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "MetricName": "ModelLatency", "Threshold": 100_000})  # max(3 × 20 ms, 100 ms) in µs
+
+
+def _synth(instance_type, image_tag):
+    app = cdk.App()
+    stack = cdk.Stack(app, "Test", env=cdk.Environment(region="us-east-1"))
+    fleet(stack, instance_type=instance_type, image_uri=IMAGE.rsplit(":", 1)[0] + ":" + image_tag,
+          deployment={"kind": "blue_green"})
+    return Template.from_stack(stack).to_json()["Resources"]
+
+
+def test_instance_type_or_image_change_keeps_the_endpoint():
+    before, after = _synth("ml.c5.xlarge", "1.7-1"), _synth("ml.m5.xlarge", "1.7-2")
+    assert before.keys() == after.keys()
+    [ep] = [k for k, r in before.items() if r["Type"] == "AWS::SageMaker::Endpoint"]
+    assert before[ep]["Properties"] == after[ep]["Properties"]
+    changed = {before[k]["Type"] for k in before
+               if before[k].get("Properties") != after[k].get("Properties")}
+    # only the create-only resources that CloudFormation names (and so can replace) change
+    assert changed == {"AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Model"}
