@@ -16,6 +16,14 @@ from .config import (
     VpcOptions,
 )
 from .cost.estimate import Alternative, CostEstimate, LineItem
+from .deployment import (
+    AllAtOnce,
+    BlueGreenDeployment,
+    Canary,
+    Linear,
+    RollbackOptions,
+    RollingDeployment,
+)
 from .errors import ConfigurationError
 from .pricing.price_book import PriceBook, PriceNotFoundError, load_price_book
 from .traffic import TrafficHint
@@ -25,6 +33,8 @@ if TYPE_CHECKING:
     from .batch_transform import BatchTransform, BatchTransformProps
     from .realtime import RealTimeEndpoint, RealTimeEndpointProps
     from .serverless import ServerlessEndpoint, ServerlessEndpointProps
+    from .multimodel import MultiModelEndpoint, MultiModelEndpointProps
+    from .variant import Variant, VariantOptions
 
 _CONSTRUCTS = {
     "AsyncEndpoint": ".async_endpoint",
@@ -35,6 +45,10 @@ _CONSTRUCTS = {
     "RealTimeEndpointProps": ".realtime",
     "ServerlessEndpoint": ".serverless",
     "ServerlessEndpointProps": ".serverless",
+    "MultiModelEndpoint": ".multimodel",
+    "MultiModelEndpointProps": ".multimodel",
+    "Variant": ".variant",
+    "VariantOptions": ".variant",
 }
 
 
@@ -46,9 +60,12 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AllAtOnce",
     "Alternative",
     "AsyncEndpoint",
     "AsyncEndpointProps",
+    "BlueGreenDeployment",
+    "Canary",
     "AutoscalingOptions",
     "BatchTransform",
     "BatchTransformProps",
@@ -56,15 +73,22 @@ __all__ = [
     "CostEstimate",
     "DataCaptureOptions",
     "LineItem",
+    "Linear",
     "ModelSpec",
+    "MultiModelEndpoint",
+    "MultiModelEndpointProps",
     "PriceBook",
     "PriceNotFoundError",
     "RealTimeEndpoint",
     "RealTimeEndpointProps",
+    "RollbackOptions",
+    "RollingDeployment",
     "ScheduledScaling",
     "ServerlessEndpoint",
     "ServerlessEndpointProps",
     "TrafficHint",
+    "Variant",
+    "VariantOptions",
     "VpcOptions",
     "load_price_book",
 ]

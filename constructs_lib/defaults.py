@@ -42,8 +42,20 @@ SNS_MANAGED_KEY_ALIAS = "alias/aws/sns"
 def secure_topic(scope: Construct, construct_id: str, *, encryption_key: Any = None,
                  display_name: str | None = None) -> sns.Topic:
     """An SNS topic encrypted with ``encryption_key`` (the free AWS-managed ``alias/aws/sns`` key
-    otherwise) whose policy denies publishing without TLS."""
+    otherwise) whose policy denies publishing without TLS, RETAINED on stack deletion."""
     key = encryption_key or kms.Alias.from_alias_name(
         scope, f"{construct_id}ManagedKey", SNS_MANAGED_KEY_ALIAS)
-    return sns.Topic(scope, construct_id, master_key=key, enforce_ssl=True,
-                     display_name=display_name)
+    topic = sns.Topic(scope, construct_id, master_key=key, enforce_ssl=True,
+                      display_name=display_name)
+    topic.apply_removal_policy(cdk.RemovalPolicy.RETAIN)  # subscribers may depend on it
+    return topic
+
+
+def stable_endpoint_name(scope: Construct, deployment: Any) -> str | None:
+    """A deterministic endpoint name from the construct path, only when rollback alarms must
+    watch the endpoint (its generated name would make the alarms and the endpoint depend on each
+    other). None otherwise: CloudFormation names it. The name never changes between updates."""
+    if deployment is None or deployment.rollback is None or not deployment.rollback.default_alarms:
+        return None
+    return cdk.Names.unique_resource_name(scope, max_length=63, separator="-",
+                                          allowed_special_characters="-")

@@ -52,3 +52,21 @@ TRANSFORM_JOB_NAME_MAX = 63
 # Cost advice reads the limits above through these groupings: one check per endpoint kind.
 SERVERLESS_MAX_MEMORY_MB = SERVERLESS_MEMORY_MB[-1]
 """ProductionVariantServerlessConfig.MemorySizeInMB: a model needing more cannot go serverless."""
+
+MAX_VARIANTS_WITH_SHADOW = 1
+"""Shadow variants: one shadow beside exactly one production variant (CreateEndpointConfig)."""
+DEPLOYMENT_WAIT_MAX_S = 3600
+"""TrafficRoutingConfig / RollingUpdatePolicy WaitIntervalInSeconds and
+BlueGreenUpdatePolicy TerminationWaitInSeconds: 0-3600 s."""
+BLUE_GREEN_TIMEOUT_S = (600, 14400)
+"""BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds: 600-14400 s."""
+ROLLING_TIMEOUT_S = (600, 28800)
+"""RollingUpdatePolicy.MaximumExecutionTimeoutInSeconds: 600-28800 s."""
+CANARY_MAX_PERCENT = 50
+"""TrafficRoutingConfig.CanarySize as CAPACITY_PERCENT: at most 50% of the new fleet."""
+LINEAR_STEP_PERCENT = (10, 50)
+"""TrafficRoutingConfig.LinearStepSize as CAPACITY_PERCENT: 10-50%."""
+ROLLBACK_ALARMS = (1, 10)
+"""AutoRollbackConfig.Alarms: 1-10 CloudWatch alarms."""
+TARGET_MODEL_PATTERN = r"^\S[\x20-\x7E]{0,1023}$"
+"""InvokeEndpoint.TargetModel: the artifact's key relative to the multi-model prefix (1024 chars)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_ec2 as ec2
@@ -16,6 +16,7 @@ from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
 from ._private.models import MAX_MONTHLY_USD, StrictModel, child_path, validate_props
 from ._private.roles import execution_role
+from ._private.scaling import autoscale_variant
 from .config import (
     AutoscalingOptions,
     DataCaptureOptions,
@@ -27,11 +28,14 @@ from .config import (
 from .cost.advice import advise
 from .cost.estimate import CostEstimate
 from .cost.feasibility import Workload
+from .cost.fleet import estimate_fleet
 from .cost.model import PricingContext, estimate_realtime
+from .deployment import Deployment
 from .errors import FieldProblem, Problem
-from .defaults import DEFAULT_VARIANT_NAME, secure_bucket
+from .defaults import DEFAULT_VARIANT_NAME, secure_bucket, stable_endpoint_name
 from .pricing.instances import instance_facts
 from .traffic import TrafficHint
+from .variant import VariantHost, VariantOptions, fleet_problems
 
 __all__ = ["RealTimeEndpoint", "RealTimeEndpointProps"]
 
@@ -54,6 +58,11 @@ class RealTimeEndpointProps(StrictModel):
     network_isolation: bool = False
     data_capture: DataCaptureOptions | None = None
     max_monthly_usd: float | None = MAX_MONTHLY_USD
+    variant_weight: float = Field(1.0, ge=0)
+    variants: tuple[VariantOptions, ...] = ()
+    deployment: Deployment | None = None
+    retain_variant_properties: bool | None = None
+    reset_on_update: tuple[Literal["DesiredInstanceCount", "DesiredWeight"], ...] = ()
 
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> RealTimeEndpointProps:
@@ -87,6 +96,9 @@ class RealTimeEndpointProps(StrictModel):
                 f"must be within autoscaling min_instances..max_instances "
                 f"({self.autoscaling.min_instances}..{self.autoscaling.max_instances})",
             ))
+        problems += fleet_problems(primary_name=self.variant_name,
+                                   primary_weight=self.variant_weight, variants=list(self.variants),
+                                   multi_model=False, deployment=self.deployment)
         FieldProblem.raise_if_any(problems)
         return self
 
@@ -97,7 +109,7 @@ class RealTimeEndpointProps(StrictModel):
         return self.autoscaling.min_instances if self.autoscaling else 1
 
 
-class RealTimeEndpoint(EndpointBase):
+class RealTimeEndpoint(VariantHost, EndpointBase):
     """A real-time SageMaker endpoint: model, endpoint config, endpoint, optional autoscaling.
 
     Billed per instance-hour whether or not requests arrive: the right kind for steady traffic
@@ -106,6 +118,16 @@ class RealTimeEndpoint(EndpointBase):
     volume encryption), no VPC, no network isolation, no data capture. With ``autoscaling`` the
     endpoint tracks ``SageMakerVariantInvocationsPerInstance`` (scale-in 300 s, scale-out 60 s).
     ``data_capture`` writes to a new retained, encrypted, SSL-only bucket unless one is given.
+
+    Variants (``variants=[...]`` or ``add_variant``, see :class:`Variant`): this endpoint's own
+    variant has weight ``variant_weight`` [1]. ``deployment`` [none: SageMaker's default
+    all-at-once blue/green] sets a :class:`BlueGreenDeployment` (canary/linear shifting,
+    auto-rollback on default 5XX and latency alarms notifying an encrypted topic) or a
+    :class:`RollingDeployment`; the endpoint then gets a stable name derived from its path so the
+    alarms can watch it. ``retain_variant_properties`` [true with variants or a deployment]
+    keeps live instance counts and weights across updates (so an update does not fight the
+    autoscaler); ``reset_on_update`` lists what an update applies anyway (``DesiredWeight`` when
+    you change weights on purpose).
     ``max_monthly_usd`` [none]: a budget; an estimate above it fails ``cdk synth``.
     """
 
@@ -126,6 +148,11 @@ class RealTimeEndpoint(EndpointBase):
         network_isolation: bool = False,
         data_capture: DataCaptureOptions | dict[str, Any] | None = None,
         max_monthly_usd: float | None = None,
+        variant_weight: float = 1.0,
+        variants: list[VariantOptions | dict[str, Any]] | tuple[Any, ...] = (),
+        deployment: Any = None,
+        retain_variant_properties: bool | None = None,
+        reset_on_update: tuple[str, ...] | list[str] = (),
     ) -> None:
         path = child_path(scope, construct_id)
         props = validate_props(RealTimeEndpointProps, path, KIND, dict(
@@ -133,10 +160,15 @@ class RealTimeEndpoint(EndpointBase):
             instance_count=instance_count, autoscaling=autoscaling, endpoint_name=endpoint_name,
             variant_name=variant_name, kms_key=kms_key, vpc=vpc,
             network_isolation=network_isolation, data_capture=data_capture,
-            max_monthly_usd=max_monthly_usd,
+            variant_weight=variant_weight, variants=tuple(variants), deployment=deployment,
+            retain_variant_properties=retain_variant_properties,
+            reset_on_update=tuple(reset_on_update), max_monthly_usd=max_monthly_usd,
         ))
         pricing = pricing_context(scope, path)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
+        if props.variants:
+            check_priceable(lambda: estimate_fleet(type(self)._specs_from_props(props),
+                                                   traffic=props.traffic, ctx=pricing), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
@@ -155,30 +187,42 @@ class RealTimeEndpoint(EndpointBase):
         )
         self.data_capture_bucket: Any = None
         capture = self._data_capture(props) if props.data_capture else None
+        self._primary_variant = {
+            "variantName": props.variant_name,
+            "modelName": self.model.attr_model_name,
+            "instanceType": props.instance_type,
+            "initialInstanceCount": props.initial_instance_count,
+            "initialVariantWeight": props.variant_weight,
+        }
         self.endpoint_config = sagemaker.CfnEndpointConfig(
             self, "EndpointConfig",
-            production_variants=[{
-                "variantName": props.variant_name,
-                "modelName": self.model.attr_model_name,
-                "instanceType": props.instance_type,
-                "initialInstanceCount": props.initial_instance_count,
-                "initialVariantWeight": 1.0,
-            }],
+            production_variants=[self._primary_variant],
             kms_key_id=props.kms_key.key_arn if props.kms_key else None,
             data_capture_config=capture,
         )
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint",
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            endpoint_name=props.endpoint_name,
+            endpoint_name=props.endpoint_name or stable_endpoint_name(self, props.deployment),
         )
         self.scalable_target: appscaling.CfnScalableTarget | None = None
         self.scaling_policy: appscaling.CfnScalingPolicy | None = None
         if props.autoscaling is not None:
             self._autoscale(props.autoscaling, props.variant_name)
+        self._host_init(self._endpoint.endpoint_name)
 
     def _estimate(self) -> CostEstimate:
+        if self._variants:
+            return self._fleet_estimate(self.props.traffic, "realtime")
         return self._price(self.props, self._pricing)
+
+    def _variant_container(self, model: ModelSpec) -> dict[str, Any]:
+        return _container(model)
+
+    def _variant_model_options(self) -> dict[str, Any]:
+        """A variant's own model runs in the same VPC and isolation as the endpoint's."""
+        return {"enable_network_isolation": self.props.network_isolation or None,
+                "vpc_config": self.model.vpc_config}
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:
@@ -220,41 +264,8 @@ class RealTimeEndpoint(EndpointBase):
         return config
 
     def _autoscale(self, options: AutoscalingOptions, variant: str) -> None:
-        scheduled = None
-        if options.schedule is not None:
-            s = options.schedule
-            days = "MON-FRI" if s.weekdays_only else "*"
-            scheduled = [
-                {"scheduledActionName": "business-hours-up",
-                 "schedule": f"cron(0 {s.start_hour_utc} ? * {days} *)",
-                 "scalableTargetAction": {"minCapacity": s.business_hours_min_instances}},
-                {"scheduledActionName": "off-hours-down",
-                 "schedule": f"cron(0 {s.end_hour_utc % 24} ? * {days} *)",
-                 "scalableTargetAction": {"minCapacity": s.off_hours_min_instances}},
-            ]
-        self.scalable_target = appscaling.CfnScalableTarget(
-            self, "ScalableTarget",
-            service_namespace="sagemaker",
-            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
-            resource_id=f"endpoint/{self.endpoint_name}/variant/{variant}",
-            min_capacity=options.min_instances,
-            max_capacity=options.max_instances,
-            scheduled_actions=scheduled,
-        )
-        self.scaling_policy = appscaling.CfnScalingPolicy(
-            self, "InvocationsScaling",
-            policy_name="invocations-per-instance",
-            policy_type="TargetTrackingScaling",
-            scaling_target_id=self.scalable_target.ref,
-            target_tracking_scaling_policy_configuration={
-                "targetValue": options.target_invocations_per_instance,
-                "predefinedMetricSpecification": {
-                    "predefinedMetricType": "SageMakerVariantInvocationsPerInstance",
-                },
-                "scaleInCooldown": options.scale_in_cooldown_s,
-                "scaleOutCooldown": options.scale_out_cooldown_s,
-            },
-        )
+        self.scalable_target, self.scaling_policy = autoscale_variant(
+            self, options, endpoint_name=self.endpoint_name, variant=variant)
 
 
 def _container(model: ModelSpec) -> dict[str, Any]:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 
+from .canary_rollout import CanaryRolloutStack
 from .document_processing import DocumentProcessingStack
 from .fraud_check import FraudCheckApiStack
 from .internal_tool import InternalToolStack
 from .nightly_scoring import NightlyScoringStack
+from .per_customer_models import PerCustomerModelsStack
 from .wrong_kind_demo import WrongKindDemoStack
 
 __all__ = [
+    "CanaryRolloutStack",
     "DocumentProcessingStack",
     "FraudCheckApiStack",
     "InternalToolStack",
     "NightlyScoringStack",
+    "PerCustomerModelsStack",
     "WrongKindDemoStack",
     "build_app",
 ]
@@ -32,5 +36,7 @@ def build_app(app: cdk.App) -> list[cdk.Stack]:
         InternalToolStack(app, "InternalTool", env=env),
         DocumentProcessingStack(app, "DocumentProcessing", env=env),
         NightlyScoringStack(app, "NightlyScoring", env=env),
+        PerCustomerModelsStack(app, "PerCustomerModels", env=env),
+        CanaryRolloutStack(app, "CanaryRollout", env=env),
         WrongKindDemoStack(app, "WrongKindDemo", env=env),  # deliberately wrong kind: a demo
     ]

@@ -116,13 +116,17 @@ def example_apps(tmp_path_factory):
 
 def test_diff_of_example_app_names_the_price_book_and_keeps_the_demo_warning(example_apps, snapshot):
     diff = diff_cdk_out(*example_apps)
-    (change,) = diff.changes
-    assert change.path == "FraudCheckApi/Scorer"
+    # The override reprices every ml.c5.xlarge endpoint, and only those.
+    changed = {c.path: c for c in diff.changes}
+    c5 = {r.path for r in collect(example_apps[0])
+          if any(line["item"].startswith("ml.c5.xlarge") for line in r.estimate["lines"])}
+    assert set(changed) == c5 and "FraudCheckApi/Scorer" in c5
+    change = changed["FraudCheckApi/Scorer"]
     # 1,460 instance-hours × (0.15 - 0.204) = -78.84
     assert change.delta_usd == -78.84
     assert change.drivers[0].startswith("price book aws-sagemaker-on-demand")
     # every other example endpoint: same cost, and a new price-book label alone is no change
-    assert diff.unchanged == len(collect(example_apps[1])) - 1
+    assert diff.unchanged == len(collect(example_apps[1])) - len(c5)
     assert render_diff_markdown(diff) == snapshot
     assert run_diff(example_apps[0], example_apps[0]).stdout.count("Monthly cost will not change") == 1
 

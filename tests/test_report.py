@@ -25,20 +25,22 @@ def cdk_out(tmp_path_factory):
 def test_report_has_every_example_endpoint_with_template_figures(cdk_out):
     rows = collect(cdk_out)
     assert [(r.stack, r.path, r.kind) for r in rows] == [
+        ("CanaryRollout", "CanaryRollout/Churn", "realtime"),
         ("DocumentProcessing", "DocumentProcessing/Extractor", "async"),
         ("FraudCheckApi", "FraudCheckApi/Scorer", "realtime"),
         ("InternalTool", "InternalTool/Summariser", "serverless"),
         ("NightlyScoring", "NightlyScoring/ChurnScoring", "batch"),
+        ("PerCustomerModels", "PerCustomerModels/CustomerScoring", "multimodel"),
         ("WrongKindDemo", "WrongKindDemo/DocumentTagger", "realtime"),
     ]
     template = json.loads((cdk_out / "FraudCheckApi.template.json").read_text())
     endpoint = next(r for r in template["Resources"].values()
                     if r["Type"] == "AWS::SageMaker::Endpoint")
-    assert rows[1].estimate == endpoint["Metadata"]["CostEstimate"]
+    assert rows[2].estimate == endpoint["Metadata"]["CostEstimate"]
     template = json.loads((cdk_out / "NightlyScoring.template.json").read_text())
     machine = next(r for r in template["Resources"].values()
                    if r["Type"] == "AWS::StepFunctions::StateMachine")
-    assert rows[3].estimate == machine["Metadata"]["CostEstimate"]
+    assert rows[4].estimate == machine["Metadata"]["CostEstimate"]
 
 
 def test_markdown_report_snapshot(cdk_out, snapshot):
@@ -54,7 +56,8 @@ def test_report_cli_markdown_and_json(cdk_out):
                           "--json"], capture_output=True, text=True, check=True, cwd=ROOT).stdout
     data = json.loads(raw)
     assert data["total_monthly_usd"] == round(sum(e["monthly_usd"] for e in data["endpoints"]), 2)
-    assert {e["kind"] for e in data["endpoints"]} == {"realtime", "serverless", "async", "batch"}
+    assert {e["kind"] for e in data["endpoints"]} == {"realtime", "serverless", "async", "batch",
+                                                      "multimodel"}
 
 
 def test_report_on_missing_dir_is_a_clear_error(tmp_path):

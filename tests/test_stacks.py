@@ -15,7 +15,8 @@ def stacks():
 
 
 @pytest.mark.parametrize("name", ["FraudCheckApi", "InternalTool", "DocumentProcessing",
-                                  "NightlyScoring", "WrongKindDemo"])
+                                  "NightlyScoring", "WrongKindDemo", "PerCustomerModels",
+                                  "CanaryRollout"])
 def test_stack_template_snapshot(stacks, name, snapshot_json):
     assert Template.from_stack(stacks[name]).to_json() == snapshot_json
 
@@ -72,3 +73,27 @@ def test_wrong_kind_demo_warns_and_says_so(stacks):
     assert demo.tagger.cost_estimate.cheapest_alternative.kind == "batch"
     Annotations.from_stack(demo).has_warning("/WrongKindDemo/DocumentTagger",
                                              Match.string_like_regexp(r"batch would cost"))
+
+
+def test_per_customer_models_consolidation_saves_against_dedicated(stacks):
+    fleet = stacks["PerCustomerModels"].fleet
+    est = fleet.cost_estimate
+    assert est.kind == "multimodel" and est.cheapest_alternative is None
+    dedicated = next(a for a in est.alternatives if "dedicated" in a.note)
+    assert dedicated.note.startswith("40 dedicated RealTimeEndpoints")
+    assert fleet.consolidation_saving_usd == round(dedicated.monthly_usd - est.monthly_usd, 2)
+    assert fleet.consolidation_saving_usd > 0.9 * dedicated.monthly_usd
+    assert sum(1 for a in est.assumptions if a.startswith("model customer-")) == 40
+
+
+def test_canary_rollout_has_shadow_and_canary_with_rollback_alarms(stacks):
+    stack = stacks["CanaryRollout"]
+    t = Template.from_stack(stack)
+    [endpoint] = t.find_resources("AWS::SageMaker::Endpoint").values()
+    policy = endpoint["Properties"]["DeploymentConfig"]["BlueGreenUpdatePolicy"]
+    assert policy["TrafficRoutingConfiguration"]["Type"] == "CANARY"
+    assert len(endpoint["Properties"]["DeploymentConfig"]["AutoRollbackConfiguration"]["Alarms"]) == 2
+    [config] = t.find_resources("AWS::SageMaker::EndpointConfig").values()
+    assert [v["VariantName"] for v in config["Properties"]["ShadowProductionVariants"]] == ["v8"]
+    est = stack.churn.cost_estimate
+    assert {line.variant for line in est.lines} == {"v7", "v8"}

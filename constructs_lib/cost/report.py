@@ -118,10 +118,28 @@ def render_markdown(rows: list[ReportRow]) -> str:
         )
     total = sum(r.monthly_usd for r in rows)
     out.append(f"| **Total** | | | **{_usd(total)}** | | |")
+    out += _consolidation_notes(rows)
     books = sorted({str(r.estimate.get("price_book")) for r in rows})
     out.append("")
     out.append(f"Prices: {'; '.join(books)}. Estimates from traffic hints, not bills.")
     return "\n".join(out) + "\n"
+
+
+def _consolidation_notes(rows: list[ReportRow]) -> list[str]:
+    """Multi-model endpoints: what one dedicated real-time endpoint per model would cost."""
+    notes = []
+    for row in rows:
+        if row.kind != "multimodel":
+            continue
+        for alt in row.estimate.get("alternatives", []):
+            if alt["kind"] == "realtime" and "dedicated" in alt["note"]:
+                saving = alt["monthly_usd"] - row.monthly_usd
+                share = saving / alt["monthly_usd"] if alt["monthly_usd"] > 0 else 0.0
+                notes.append(
+                    f"\nConsolidation: `{row.path}` costs {_usd(row.monthly_usd)}; "
+                    f"{alt['note']} would cost {_usd(alt['monthly_usd'])}: saves "
+                    f"{_usd(saving)}/month ({share:.0%}).")
+    return notes
 
 
 def render_json(rows: list[ReportRow]) -> str:
