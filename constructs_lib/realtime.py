@@ -12,10 +12,11 @@ from constructs import Construct
 from pydantic import Field, model_validator
 
 from . import limits
+from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
 from ._private.models import StrictModel, child_path, validate_props
-from ._private.roles import execution_role
+from ._private.roles import ExecutionRole, execution_role
 from .config import (
     AutoscalingOptions,
     DataCaptureOptions,
@@ -162,6 +163,9 @@ class RealTimeEndpoint(EndpointBase):
             kms_key_id=props.kms_key.key_arn if props.kms_key else None,
             data_capture_config=capture,
         )
+        if props.kms_key is None:
+            nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
+                            _no_kms_reason(props.instance_type))
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint",
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
@@ -201,7 +205,16 @@ class RealTimeEndpoint(EndpointBase):
         bucket = options.bucket or secure_bucket(self, "DataCaptureBucket",
                                                  encryption_key=props.kms_key)
         self.data_capture_bucket = bucket
-        bucket.grant_put(self.role, f"{options.prefix}/*")
+        # Only PutObject, only under the prefix (SageMaker names the objects below it).
+        objects = bucket.arn_for_objects(f"{options.prefix}/*")
+        self.role.add_to_principal_policy(iam.PolicyStatement(
+            sid="WriteDataCapture", actions=["s3:PutObject"], resources=[objects]))
+        if isinstance(self.role, ExecutionRole):
+            nag.acknowledge_wildcard(self.role.policy, objects, nag.REASON_S3_PREFIX)
+        if props.kms_key is not None:
+            self.role.add_to_principal_policy(iam.PolicyStatement(
+                sid="EncryptDataCapture", actions=["kms:Encrypt", "kms:GenerateDataKey"],
+                resources=[props.kms_key.key_arn]))
         modes = [m for m, on in (("Input", options.capture_input),
                                  ("Output", options.capture_output)) if on]
         config: dict[str, Any] = {
@@ -250,6 +263,16 @@ class RealTimeEndpoint(EndpointBase):
                 "scaleOutCooldown": options.scale_out_cooldown_s,
             },
         )
+
+
+def _no_kms_reason(instance_type: str) -> str:
+    facts = instance_facts(instance_type)
+    if facts is not None and facts.local_nvme_storage:
+        return (f"{instance_type} has local NVMe storage, encrypted by a hardware module on the "
+                "instance; SageMaker refuses KmsKeyId for it, so this construct sets no KMS key")
+    return ("no kms_key was passed: SageMaker encrypts the ML storage volume with an AWS managed "
+            "key; pass kms_key (a customer-managed key with rotation) where a customer key is "
+            "required")
 
 
 def _container(model: ModelSpec) -> dict[str, Any]:

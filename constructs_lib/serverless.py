@@ -10,6 +10,7 @@ from constructs import Construct
 from pydantic import Field, model_validator
 
 from . import limits
+from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
 from ._private.models import StrictModel, child_path, validate_props
@@ -121,6 +122,10 @@ class ServerlessEndpoint(EndpointBase):
                 "serverlessConfig": serverless,
             }],
         )
+        nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
+                        "serverless endpoints have no ML storage volume of yours: KmsKeyId "
+                        "encrypts an instance's storage volume, which serverless inference does "
+                        "not expose (SageMaker encrypts it with an AWS owned key)")
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint",
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
