@@ -43,6 +43,7 @@ class Synthesized:
     report: dict[str, Any] | None
     """``validation-report.json`` when a plugin reported a violation, else None."""
     error: str | None
+    app: cdk.App
 
     def violations(self) -> list[str]:
         """One line per unacknowledged finding: ``rule at path``."""
@@ -109,7 +110,7 @@ def synth_with_nag(app: cdk.App, outdir: str) -> Synthesized:
             templates[path.name.removesuffix(".template.json")] = json.loads(path.read_text())
     report_path = Path(outdir) / "validation-report.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else None
-    return Synthesized(templates, report, error)
+    return Synthesized(templates, report, error, app)
 
 
 @functools.cache
@@ -125,3 +126,37 @@ def synthesized() -> Synthesized:
 def resources(template: dict[str, Any], *types: str) -> list[tuple[str, dict[str, Any]]]:
     return [(name, res) for name, res in template.get("Resources", {}).items()
             if not types or res.get("Type") in types]
+
+
+def acknowledgements(app: cdk.App) -> list[tuple[str, str, str]]:
+    """Every acknowledged rule in ``app``: (construct path, rule id, reason)."""
+    key = cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+    found = []
+    for node in app.node.find_all():
+        for entry in node.node.metadata:
+            if entry.type == key:
+                for rule_id, reason in (entry.data or {}).items():
+                    # core stores ids without a well-known prefix as "Annotation::<id>";
+                    # cdk-nag strips that prefix when it matches findings.
+                    found.append((node.node.path, rule_id.removeprefix("Annotation::"), reason))
+    return found
+
+
+LINT_IGNORED: dict[str, str] = {}
+"""cfn-lint rules ignored over the library's templates, with the reason each is (none today)."""
+
+
+@functools.cache
+def _lint_rules():  # type: ignore[no-untyped-def]
+    from cfnlint.core import get_rules
+
+    return get_rules([], list(LINT_IGNORED), [])
+
+
+def cfn_lint(template: dict[str, Any], region: str = "us-east-1") -> list[str]:
+    """cfn-lint in-process (rules loaded once): one ``RULE message (path)`` per error or warning."""
+    from cfnlint.api import lint
+
+    matches = lint(json.dumps(template), rules=_lint_rules(), regions=[region])
+    return [f"{m.rule.id} {m.message} ({'/'.join(map(str, m.path))})" for m in matches
+            if m.rule.id[0] in "EW"]
