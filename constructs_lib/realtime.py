@@ -15,7 +15,7 @@ from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
-from ._private.models import StrictModel, child_path, validate_props
+from ._private.models import StrictModel, checked_init, child_path, validate_props
 from ._private.roles import ExecutionRole, execution_role
 from .config import (
     AutoscalingOptions,
@@ -28,7 +28,7 @@ from .config import (
 from .cost.advice import realtime_alternatives
 from .cost.estimate import CostEstimate
 from .cost.model import PricingContext, estimate_realtime
-from .errors import FieldProblem, Problem
+from .errors import ConfigurationError, FieldProblem, Problem
 from .defaults import DEFAULT_VARIANT_NAME, secure_bucket
 from .pricing.instances import instance_facts
 from .traffic import TrafficHint
@@ -107,6 +107,7 @@ class RealTimeEndpoint(EndpointBase):
     ``data_capture`` writes to a new retained, encrypted, SSL-only bucket unless one is given.
     """
 
+    @checked_init(KIND)
     def __init__(
         self,
         scope: Construct,
@@ -124,7 +125,7 @@ class RealTimeEndpoint(EndpointBase):
         network_isolation: bool = False,
         data_capture: DataCaptureOptions | dict[str, Any] | None = None,
     ) -> None:
-        path = child_path(scope, construct_id)
+        path = child_path(scope, construct_id, KIND)
         props = validate_props(RealTimeEndpointProps, path, KIND, dict(
             model=model, instance_type=instance_type, traffic=traffic,
             instance_count=instance_count, autoscaling=autoscaling, endpoint_name=endpoint_name,
@@ -133,6 +134,7 @@ class RealTimeEndpoint(EndpointBase):
         ))
         pricing = pricing_context(scope, path)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
+        subnets = _subnets(props.vpc, path) if props.vpc else []
         super().__init__(scope, construct_id, pricing)
         self.props = props
         self._variant_names = [props.variant_name]
@@ -141,7 +143,7 @@ class RealTimeEndpoint(EndpointBase):
             self, "ExecutionRole", props.model, vpc=props.vpc is not None
         )
         self.security_groups: list[ec2.ISecurityGroup] = []
-        vpc_config = self._vpc_config(props.vpc) if props.vpc else None
+        vpc_config = self._vpc_config(props.vpc, subnets) if props.vpc else None
         self.model = sagemaker.CfnModel(
             self, "Model",
             execution_role_arn=self.role.role_arn,
@@ -189,14 +191,12 @@ class RealTimeEndpoint(EndpointBase):
             estimate, instance_type=p.instance_type, traffic=p.traffic, ctx=pricing,
         ))
 
-    def _vpc_config(self, options: VpcOptions) -> dict[str, Any]:
+    def _vpc_config(self, options: VpcOptions, subnets: list[str]) -> dict[str, Any]:
         groups = list(options.security_groups) or [ec2.SecurityGroup(
             self, "SecurityGroup", vpc=options.vpc, allow_all_outbound=True,
             description="SageMaker model containers (no inbound)",
         )]
         self.security_groups = groups
-        subnets = list(options.subnet_ids) or options.vpc.select_subnets(
-            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids
         return {"securityGroupIds": [g.security_group_id for g in groups], "subnets": subnets}
 
     def _data_capture(self, props: RealTimeEndpointProps) -> dict[str, Any]:
@@ -263,6 +263,25 @@ class RealTimeEndpoint(EndpointBase):
                 "scaleOutCooldown": options.scale_out_cooldown_s,
             },
         )
+
+
+def _subnets(options: VpcOptions, path: str) -> list[str]:
+    """The subnets to run in, chosen before any node exists: a VPC without private subnets is
+    a configuration error here rather than a JavaScript error half-way through."""
+    if options.subnet_ids:
+        return list(options.subnet_ids)
+    try:
+        subnets = options.vpc.select_subnets(
+            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids
+    except RuntimeError as error:  # jsii: CDK refused the selection
+        subnets, reason = [], str(error).split("\n")[0]
+    else:
+        reason = "the VPC has no private subnets with egress"
+    if not subnets:
+        raise ConfigurationError.single(
+            path, "vpc.subnet_ids", (), f"give subnet_ids, or a VPC with PRIVATE_WITH_EGRESS "
+            f"subnets ({reason})", kind=KIND)
+    return list(subnets)
 
 
 def _no_kms_reason(instance_type: str) -> str:

@@ -13,7 +13,7 @@ from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
-from ._private.models import StrictModel, child_path, validate_props
+from ._private.models import StrictModel, checked_init, child_path, validate_props
 from ._private.roles import execution_role
 from .config import ModelSpec
 from .cost.advice import serverless_alternatives
@@ -75,6 +75,7 @@ class ServerlessEndpoint(EndpointBase):
     execution role.
     """
 
+    @checked_init(KIND)
     def __init__(
         self,
         scope: Construct,
@@ -88,7 +89,7 @@ class ServerlessEndpoint(EndpointBase):
         endpoint_name: str | None = None,
         variant_name: str = DEFAULT_VARIANT_NAME,
     ) -> None:
-        path = child_path(scope, construct_id)
+        path = child_path(scope, construct_id, KIND)
         props = validate_props(ServerlessEndpointProps, path, KIND, dict(
             model=model, traffic=traffic, memory_mb=memory_mb, max_concurrency=max_concurrency,
             provisioned_concurrency=provisioned_concurrency, endpoint_name=endpoint_name,

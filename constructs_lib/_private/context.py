@@ -44,13 +44,20 @@ def pricing_context(scope: Construct, path: str) -> PricingContext:
             path, f"context[{CTX_HOURLY_OVERRIDES!r}]", overrides,
             'a JSON object of instance type to USD per hour, e.g. {"ml.g5.xlarge": 1.21}',
         )
-    hours = _json_context(scope, CTX_HOURS_PER_MONTH) or HOURS_PER_MONTH
+    hours = _json_context(scope, CTX_HOURS_PER_MONTH)
+    if hours is None:
+        hours = HOURS_PER_MONTH
     if not isinstance(hours, (int, float)) or isinstance(hours, bool) or not 0 < hours <= 744:
         raise ConfigurationError.single(
             path, f"context[{CTX_HOURS_PER_MONTH!r}]", hours, "a number of hours in (0, 744]"
         )
+    book_path = scope.node.try_get_context(CTX_PRICE_BOOK)
+    if book_path is not None and (not isinstance(book_path, str) or not book_path):
+        raise ConfigurationError.single(
+            path, f"context[{CTX_PRICE_BOOK!r}]", book_path,
+            "the path of a price book JSON file (same format as the packaged one)")
     try:
-        book = load_price_book(scope.node.try_get_context(CTX_PRICE_BOOK), overrides)
+        book = load_price_book(book_path, overrides)
     except PriceNotFoundError as error:
         raise ConfigurationError.single(path, f"context[{CTX_PRICE_BOOK!r}]",
                                         scope.node.try_get_context(CTX_PRICE_BOOK),
