@@ -132,7 +132,7 @@ class RealTimeEndpoint(EndpointBase):
             variant_name=variant_name, kms_key=kms_key, vpc=vpc,
             network_isolation=network_isolation, data_capture=data_capture,
         ))
-        pricing = pricing_context(scope, path)
+        pricing = pricing_context(scope, path, KIND)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
         subnets = _subnets(props.vpc, path) if props.vpc else []
         super().__init__(scope, construct_id, pricing)

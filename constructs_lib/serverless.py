@@ -95,7 +95,7 @@ class ServerlessEndpoint(EndpointBase):
             provisioned_concurrency=provisioned_concurrency, endpoint_name=endpoint_name,
             variant_name=variant_name,
         ))
-        pricing = pricing_context(scope, path)
+        pricing = pricing_context(scope, path, KIND)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
         super().__init__(scope, construct_id, pricing)
         self.props = props
