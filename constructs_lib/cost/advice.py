@@ -76,7 +76,7 @@ def _realtime_alternatives(
         * ctx.book.rate(ctx.region, "serverless_usd_per_gb_second")
     )
     hosting = estimate.lines[0].monthly_usd if estimate.lines else 0.0
-    break_even = hosting / per_request if per_request > 0 else None
+    break_even = _break_even(hosting, per_request)
     return [Alternative(
         kind="serverless",
         monthly_usd=alt.monthly_usd,
@@ -100,7 +100,7 @@ def _serverless_alternatives(
         * ctx.book.rate(ctx.region, "serverless_usd_per_gb_second")
     )
     hosting = alt.lines[0].monthly_usd
-    break_even = hosting / per_request if per_request > 0 else None
+    break_even = _break_even(hosting, per_request)
     return [Alternative(
         kind="realtime",
         monthly_usd=alt.monthly_usd,
@@ -123,3 +123,12 @@ def serverless_alternatives(
     """A serverless endpoint compared with one always-on CPU instance, autoscaling 1-4."""
     return _priceable(lambda: _serverless_alternatives(
         estimate, memory_mb=memory_mb, traffic=traffic, ctx=ctx))
+
+
+def _break_even(hosting_usd: float, per_request_usd: float) -> float | None:
+    """Requests per month at which both kinds cost the same; None when there is no finite
+    answer (a request so short it costs next to nothing overflows the division)."""
+    if per_request_usd <= 0:
+        return None
+    value = hosting_usd / per_request_usd
+    return value if math.isfinite(value) else None
