@@ -15,7 +15,13 @@ from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
-from ._private.models import StrictModel, checked_init, child_path, validate_props
+from ._private.models import (
+    StrictModel,
+    check_same_app,
+    checked_init,
+    child_path,
+    validate_props,
+)
 from ._private.roles import ExecutionRole, execution_role
 from .config import (
     AutoscalingOptions,
@@ -132,6 +138,7 @@ class RealTimeEndpoint(EndpointBase):
             variant_name=variant_name, kms_key=kms_key, vpc=vpc,
             network_isolation=network_isolation, data_capture=data_capture,
         ))
+        check_same_app(scope, path, KIND, props)
         pricing = pricing_context(scope, path, KIND)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
         subnets = _subnets(props.vpc, path) if props.vpc else []

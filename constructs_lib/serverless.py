@@ -13,7 +13,13 @@ from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
-from ._private.models import StrictModel, checked_init, child_path, validate_props
+from ._private.models import (
+    StrictModel,
+    check_same_app,
+    checked_init,
+    child_path,
+    validate_props,
+)
 from ._private.roles import execution_role
 from .config import ModelSpec
 from .cost.advice import serverless_alternatives
@@ -95,6 +101,7 @@ class ServerlessEndpoint(EndpointBase):
             provisioned_concurrency=provisioned_concurrency, endpoint_name=endpoint_name,
             variant_name=variant_name,
         ))
+        check_same_app(scope, path, KIND, props)
         pricing = pricing_context(scope, path, KIND)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
         super().__init__(scope, construct_id, pricing)

@@ -150,3 +150,28 @@ def checked_init(kind: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def check_same_app(scope: Any, path: str, kind: str, props: BaseModel) -> None:
+    """Refuse CDK objects (a key, a role, a bucket, a VPC) built in another CDK app: CDK would
+    only fail at synth, with a JavaScript error ("Cannot reference across apps")."""
+    root = scope.node.root
+    problems = [
+        Problem(name, value, "a CDK object from the same app as this construct (it was "
+                             "created in another cdk.App)")
+        for name, value in _cdk_objects(props, "")
+        if getattr(getattr(value, "node", None), "root", root) is not root
+    ]
+    if problems:
+        raise ConfigurationError(path, problems, kind=kind)
+
+
+def _cdk_objects(value: Any, prefix: str) -> list[tuple[str, Any]]:
+    if isinstance(value, BaseModel):
+        return [found for name in type(value).model_fields
+                for found in _cdk_objects(getattr(value, name),
+                                          f"{prefix}.{name}" if prefix else name)]
+    if isinstance(value, tuple):
+        return [found for i, item in enumerate(value)
+                for found in _cdk_objects(item, f"{prefix}.{i}")]
+    return [(prefix, value)] if hasattr(value, "node") else []
