@@ -38,10 +38,21 @@ InstanceType = Annotated[
 ]
 
 
+def _is_jsii_object(value: Any, attribute: str) -> bool:
+    """A CDK (jsii) object with ``attribute``: a class from aws-cdk-lib, or a Python class
+    implementing the interface with ``@jsii.implements``. Duck-typed look-alikes are refused:
+    they fail later inside CDK with a JavaScript error."""
+    kind = type(value)
+    return hasattr(value, attribute) and (
+        hasattr(kind, "__jsii_type__") or hasattr(kind, "__jsii_ifaces__")
+        or hasattr(value, "__jsii_ref__"))  # an imported resource: a jsii interface proxy
+
+
 def _jsii_object(attribute: str, what: str) -> AfterValidator:
     def check(value: Any) -> Any:
-        if value is not None and not hasattr(value, attribute):
-            raise ValueError(f"expected {what} (an object with '{attribute}'), got {type(value).__name__}")
+        if value is not None and not _is_jsii_object(value, attribute):
+            raise ValueError(
+                f"expected {what} (a CDK object with '{attribute}'), got {type(value).__name__}")
         return value
 
     return AfterValidator(check)
@@ -51,6 +62,8 @@ IRoleLike = Annotated[Any, _jsii_object("role_arn", "an aws_iam.IRole")]
 IKeyLike = Annotated[Any, _jsii_object("key_arn", "an aws_kms.IKey")]
 IBucketLike = Annotated[Any, _jsii_object("bucket_name", "an aws_s3.IBucket")]
 IVpcLike = Annotated[Any, _jsii_object("vpc_id", "an aws_ec2.IVpc")]
+ISecurityGroupLike = Annotated[Any, _jsii_object("security_group_id",
+                                                 "an aws_ec2.ISecurityGroup")]
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
@@ -176,5 +189,12 @@ class VpcOptions(StrictModel):
     """Run the model in your VPC's private subnets, with the given security groups (or a new one)."""
 
     vpc: IVpcLike
-    security_groups: tuple[Any, ...] = ()
-    subnet_ids: tuple[str, ...] = ()
+    security_groups: tuple[ISecurityGroupLike, ...] = Field((), max_length=5)
+    subnet_ids: tuple[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")], ...] = Field(
+        (), max_length=16)
+
+    @model_validator(mode="after")
+    def _vpc_given(self) -> VpcOptions:
+        if self.vpc is None:
+            raise FieldProblem("vpc", None, "an aws_ec2.IVpc is required")
+        return self

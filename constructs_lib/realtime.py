@@ -12,10 +12,18 @@ from constructs import Construct
 from pydantic import Field, model_validator
 
 from . import limits
+from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
-from ._private.models import MAX_MONTHLY_USD, StrictModel, child_path, validate_props
-from ._private.roles import execution_role
+from ._private.models import (
+    MAX_MONTHLY_USD,
+    StrictModel,
+    check_same_app,
+    checked_init,
+    child_path,
+    validate_props,
+)
+from ._private.roles import ExecutionRole, execution_role
 from ._private.scaling import autoscale_variant
 from .config import (
     AutoscalingOptions,
@@ -31,7 +39,7 @@ from .cost.feasibility import Workload
 from .cost.fleet import estimate_fleet
 from .cost.model import PricingContext, estimate_realtime
 from .deployment import Deployment
-from .errors import FieldProblem, Problem
+from .errors import ConfigurationError, FieldProblem, Problem
 from .defaults import DEFAULT_VARIANT_NAME, secure_bucket, stable_endpoint_name
 from .pricing.instances import instance_facts
 from .traffic import TrafficHint
@@ -131,6 +139,7 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
     ``max_monthly_usd`` [none]: a budget; an estimate above it fails ``cdk synth``.
     """
 
+    @checked_init(KIND)
     def __init__(
         self,
         scope: Construct,
@@ -154,7 +163,7 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         retain_variant_properties: bool | None = None,
         reset_on_update: tuple[str, ...] | list[str] = (),
     ) -> None:
-        path = child_path(scope, construct_id)
+        path = child_path(scope, construct_id, KIND)
         props = validate_props(RealTimeEndpointProps, path, KIND, dict(
             model=model, instance_type=instance_type, traffic=traffic,
             instance_count=instance_count, autoscaling=autoscaling, endpoint_name=endpoint_name,
@@ -164,11 +173,13 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
             retain_variant_properties=retain_variant_properties,
             reset_on_update=tuple(reset_on_update), max_monthly_usd=max_monthly_usd,
         ))
-        pricing = pricing_context(scope, path)
+        check_same_app(scope, path, KIND, props)
+        pricing = pricing_context(scope, path, KIND)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
         if props.variants:
             check_priceable(lambda: estimate_fleet(type(self)._specs_from_props(props),
                                                    traffic=props.traffic, ctx=pricing), path, KIND)
+        subnets = _subnets(props.vpc, path) if props.vpc else []
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
@@ -177,7 +188,7 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
             self, "ExecutionRole", props.model, vpc=props.vpc is not None
         )
         self.security_groups: list[ec2.ISecurityGroup] = []
-        vpc_config = self._vpc_config(props.vpc) if props.vpc else None
+        vpc_config = self._vpc_config(props.vpc, subnets) if props.vpc else None
         self.model = sagemaker.CfnModel(
             self, "Model",
             execution_role_arn=self.role.role_arn,
@@ -200,6 +211,9 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
             kms_key_id=props.kms_key.key_arn if props.kms_key else None,
             data_capture_config=capture,
         )
+        if props.kms_key is None:
+            nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
+                            _no_kms_reason(props.instance_type))
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint",
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
@@ -234,14 +248,12 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
 
         return advise(own(p.traffic), own, Workload(p.traffic, p.instance_type), pricing)
 
-    def _vpc_config(self, options: VpcOptions) -> dict[str, Any]:
+    def _vpc_config(self, options: VpcOptions, subnets: list[str]) -> dict[str, Any]:
         groups = list(options.security_groups) or [ec2.SecurityGroup(
             self, "SecurityGroup", vpc=options.vpc, allow_all_outbound=True,
             description="SageMaker model containers (no inbound)",
         )]
         self.security_groups = groups
-        subnets = list(options.subnet_ids) or options.vpc.select_subnets(
-            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids
         return {"securityGroupIds": [g.security_group_id for g in groups], "subnets": subnets}
 
     def _data_capture(self, props: RealTimeEndpointProps) -> dict[str, Any]:
@@ -250,7 +262,16 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         bucket = options.bucket or secure_bucket(self, "DataCaptureBucket",
                                                  encryption_key=props.kms_key)
         self.data_capture_bucket = bucket
-        bucket.grant_put(self.role, f"{options.prefix}/*")
+        # Only PutObject, only under the prefix (SageMaker names the objects below it).
+        objects = bucket.arn_for_objects(f"{options.prefix}/*")
+        self.role.add_to_principal_policy(iam.PolicyStatement(
+            sid="WriteDataCapture", actions=["s3:PutObject"], resources=[objects]))
+        if isinstance(self.role, ExecutionRole):
+            nag.acknowledge_wildcard(self.role.policy, objects, nag.REASON_S3_PREFIX)
+        if props.kms_key is not None:
+            self.role.add_to_principal_policy(iam.PolicyStatement(
+                sid="EncryptDataCapture", actions=["kms:Encrypt", "kms:GenerateDataKey"],
+                resources=[props.kms_key.key_arn]))
         modes = [m for m, on in (("Input", options.capture_input),
                                  ("Output", options.capture_output)) if on]
         config: dict[str, Any] = {
@@ -266,6 +287,35 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
     def _autoscale(self, options: AutoscalingOptions, variant: str) -> None:
         self.scalable_target, self.scaling_policy = autoscale_variant(
             self, options, endpoint_name=self.endpoint_name, variant=variant)
+
+
+def _subnets(options: VpcOptions, path: str) -> list[str]:
+    """The subnets to run in, chosen before any node exists: a VPC without private subnets is
+    a configuration error here rather than a JavaScript error half-way through."""
+    if options.subnet_ids:
+        return list(options.subnet_ids)
+    try:
+        subnets = options.vpc.select_subnets(
+            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids
+    except RuntimeError as error:  # jsii: CDK refused the selection
+        subnets, reason = [], str(error).split("\n")[0]
+    else:
+        reason = "the VPC has no private subnets with egress"
+    if not subnets:
+        raise ConfigurationError.single(
+            path, "vpc.subnet_ids", (), f"give subnet_ids, or a VPC with PRIVATE_WITH_EGRESS "
+            f"subnets ({reason})", kind=KIND)
+    return list(subnets)
+
+
+def _no_kms_reason(instance_type: str) -> str:
+    facts = instance_facts(instance_type)
+    if facts is not None and facts.local_nvme_storage:
+        return (f"{instance_type} has local NVMe storage, encrypted by a hardware module on the "
+                "instance; SageMaker refuses KmsKeyId for it, so this construct sets no KMS key")
+    return ("no kms_key was passed: SageMaker encrypts the ML storage volume with an AWS managed "
+            "key; pass kms_key (a customer-managed key with rotation) where a customer key is "
+            "required")
 
 
 def _container(model: ModelSpec) -> dict[str, Any]:

@@ -10,9 +10,17 @@ from constructs import Construct
 from pydantic import Field, model_validator
 
 from . import limits
+from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
-from ._private.models import MAX_MONTHLY_USD, StrictModel, child_path, validate_props
+from ._private.models import (
+    MAX_MONTHLY_USD,
+    StrictModel,
+    check_same_app,
+    checked_init,
+    child_path,
+    validate_props,
+)
 from ._private.roles import execution_role
 from .config import ModelSpec
 from .cost.advice import advise
@@ -76,6 +84,7 @@ class ServerlessEndpoint(EndpointBase):
     execution role, no budget (``max_monthly_usd``: an estimate above it fails ``cdk synth``).
     """
 
+    @checked_init(KIND)
     def __init__(
         self,
         scope: Construct,
@@ -90,13 +99,14 @@ class ServerlessEndpoint(EndpointBase):
         variant_name: str = DEFAULT_VARIANT_NAME,
         max_monthly_usd: float | None = None,
     ) -> None:
-        path = child_path(scope, construct_id)
+        path = child_path(scope, construct_id, KIND)
         props = validate_props(ServerlessEndpointProps, path, KIND, dict(
             model=model, traffic=traffic, memory_mb=memory_mb, max_concurrency=max_concurrency,
             provisioned_concurrency=provisioned_concurrency, endpoint_name=endpoint_name,
             variant_name=variant_name, max_monthly_usd=max_monthly_usd,
         ))
-        pricing = pricing_context(scope, path)
+        check_same_app(scope, path, KIND, props)
+        pricing = pricing_context(scope, path, KIND)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
@@ -124,6 +134,10 @@ class ServerlessEndpoint(EndpointBase):
                 "serverlessConfig": serverless,
             }],
         )
+        nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
+                        "serverless endpoints have no ML storage volume of yours: KmsKeyId "
+                        "encrypts an instance's storage volume, which serverless inference does "
+                        "not expose (SageMaker encrypts it with an AWS owned key)")
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint",
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,

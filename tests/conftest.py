@@ -49,3 +49,16 @@ def make_stack(context: dict | None = None, region: str | None = "us-east-1") ->
 @pytest.fixture
 def stack() -> cdk.Stack:
     return make_stack()
+
+
+# Hypothesis: a modest, derandomized `ci` profile by default (synth costs ~0.1-0.5 s per
+# example); `HYPOTHESIS_PROFILE=dev` runs many more examples locally.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci", max_examples=25, deadline=None, derandomize=True, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile(
+    "dev", max_examples=300, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

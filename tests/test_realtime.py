@@ -96,7 +96,7 @@ def test_execution_role_is_scoped_to_artifact_image_and_logs(stack):
     role = next(iter(roles.values()))
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
         "Service": "sagemaker.amazonaws.com"}
-    statements = {s["Sid"]: s for s in role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]}
+    statements = {s["Sid"]: s for s in _policy_statements(t)}
     assert set(statements) == {"PullModelImage", "EcrLogin", "ReadModelArtifact",
                                "WriteEndpointLogs", "PutEndpointMetrics"}
     assert statements["ReadModelArtifact"]["Action"] == "s3:GetObject"
@@ -111,8 +111,8 @@ def test_execution_role_is_scoped_to_artifact_image_and_logs(stack):
 
 def test_artifact_prefix_gets_prefix_read_and_conditioned_list(stack):
     endpoint(stack, model=ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/fraud/"))
-    role = next(iter(Template.from_stack(stack).find_resources("AWS::IAM::Role").values()))
-    st = {s["Sid"]: s for s in role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]}
+    t = Template.from_stack(stack)
+    st = {s["Sid"]: s for s in _policy_statements(t)}
     assert st["ListModelPrefix"]["Condition"] == {"StringLike": {"s3:prefix": ["fraud/*"]}}
     assert st["ReadModelArtifact"]["Resource"]["Fn::Join"][1][-1].endswith("models-bucket/fraud/*")
 
@@ -148,9 +148,7 @@ def test_vpc_and_network_isolation(stack):
     t.has_resource_properties("AWS::SageMaker::Model", {
         "EnableNetworkIsolation": True,
         "VpcConfig": {"SecurityGroupIds": [Match.any_value()], "Subnets": Match.any_value()}})
-    role = [r for r in t.find_resources("AWS::IAM::Role").values()
-            if "Policies" in r["Properties"]][0]
-    sids = {s["Sid"] for s in role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]}
+    sids = {s["Sid"] for s in _policy_statements(t)}
     assert "AttachToVpc" in sids
 
 
@@ -287,3 +285,9 @@ def test_bad_props_error_names_path_field_value_and_allowed(stack, overrides, fi
     assert f"  - {field}=" in message
     assert pytest.importorskip("re").search(allowed, message), message
     assert stack.node.try_find_child("Ep") is None
+
+
+def _policy_statements(t):
+    """The execution role's statements: they live in its one customer-managed policy."""
+    (policy,) = t.find_resources("AWS::IAM::ManagedPolicy").values()
+    return policy["Properties"]["PolicyDocument"]["Statement"]

@@ -43,8 +43,8 @@ def test_provisioned_concurrency(stack):
 
 def test_least_privilege_role(stack):
     endpoint(stack)
-    role = next(iter(Template.from_stack(stack).find_resources("AWS::IAM::Role").values()))
-    sids = {s["Sid"] for s in role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]}
+    t = Template.from_stack(stack)
+    sids = {s["Sid"] for s in _policy_statements(t)}
     assert sids == {"PullModelImage", "EcrLogin", "ReadModelArtifact", "WriteEndpointLogs",
                     "PutEndpointMetrics"}
 
@@ -103,3 +103,9 @@ def test_all_problems_reported_at_once(stack):
         endpoint(stack, provisioned_concurrency=9, traffic={"payload_kb": 5000})
     assert [p.field for p in info.value.problems] == ["provisioned_concurrency",
                                                       "traffic.payload_kb"]
+
+
+def _policy_statements(t):
+    """The execution role's statements: they live in its one customer-managed policy."""
+    (policy,) = t.find_resources("AWS::IAM::ManagedPolicy").values()
+    return policy["Properties"]["PolicyDocument"]["Statement"]

@@ -22,21 +22,24 @@ CTX_HOURLY_OVERRIDES = "cost:hourly-overrides"
 CTX_HOURS_PER_MONTH = "cost:hours-per-month"
 
 
-def _json_context(scope: Construct, key: str) -> Any:
+def _json_context(scope: Construct, key: str, path: str, kind: str | None) -> Any:
     value = scope.node.try_get_context(key)
     if isinstance(value, str) and key != CTX_PRICE_BOOK:
         try:
             return json.loads(value)
         except json.JSONDecodeError:
             raise ConfigurationError.single(
-                scope.node.path or "App", f"context[{key!r}]", value, "must be JSON"
+                path, f"context[{key!r}]", value, "must be JSON", kind=kind
             ) from None
     return value
 
 
-def pricing_context(scope: Construct, path: str) -> PricingContext:
-    """Price book, overrides and region for a construct about to be created at ``path``."""
-    overrides = _json_context(scope, CTX_HOURLY_OVERRIDES) or {}
+def pricing_context(scope: Construct, path: str, kind: str | None = None) -> PricingContext:
+    """Price book, overrides and region for a construct (``kind``) about to be created at
+    ``path``; a bad context value raises ``ConfigurationError`` naming both."""
+    overrides = _json_context(scope, CTX_HOURLY_OVERRIDES, path, kind)
+    if overrides is None:
+        overrides = {}
     if not isinstance(overrides, dict) or not all(
         isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0
         for k, v in overrides.items()
@@ -44,18 +47,25 @@ def pricing_context(scope: Construct, path: str) -> PricingContext:
         raise ConfigurationError.single(
             path, f"context[{CTX_HOURLY_OVERRIDES!r}]", overrides,
             'a JSON object of instance type to USD per hour, e.g. {"ml.g5.xlarge": 1.21}',
-        )
-    hours = _json_context(scope, CTX_HOURS_PER_MONTH) or HOURS_PER_MONTH
+            kind=kind)
+    hours = _json_context(scope, CTX_HOURS_PER_MONTH, path, kind)
+    if hours is None:
+        hours = HOURS_PER_MONTH
     if not isinstance(hours, (int, float)) or isinstance(hours, bool) or not 0 < hours <= 744:
         raise ConfigurationError.single(
-            path, f"context[{CTX_HOURS_PER_MONTH!r}]", hours, "a number of hours in (0, 744]"
-        )
+            path, f"context[{CTX_HOURS_PER_MONTH!r}]", hours, "a number of hours in (0, 744]",
+            kind=kind)
+    book_path = scope.node.try_get_context(CTX_PRICE_BOOK)
+    if book_path is not None and (not isinstance(book_path, str) or not book_path):
+        raise ConfigurationError.single(
+            path, f"context[{CTX_PRICE_BOOK!r}]", book_path,
+            "the path of a price book JSON file (same format as the packaged one)", kind=kind)
     try:
-        book = load_price_book(scope.node.try_get_context(CTX_PRICE_BOOK), overrides)
+        book = load_price_book(book_path, overrides)
     except PriceNotFoundError as error:
         raise ConfigurationError.single(path, f"context[{CTX_PRICE_BOOK!r}]",
                                         scope.node.try_get_context(CTX_PRICE_BOOK),
-                                        str(error)) from None
+                                        str(error), kind=kind) from None
     policy.warn_saving_share(scope, path)
     policy.check_budget_context(scope, path)
     region = cdk.Stack.of(scope).region
@@ -65,7 +75,7 @@ def pricing_context(scope: Construct, path: str) -> PricingContext:
     try:
         book.region(region)
     except PriceNotFoundError as error:
-        raise ConfigurationError.single(path, "region", region, str(error)) from None
+        raise ConfigurationError.single(path, "region", region, str(error), kind=kind) from None
     return PricingContext(book=book, region=region, region_assumed=assumed,
                           hours_per_month=float(hours))
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
+import inspect
+import types
+import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, FieldProblem, Problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,6 +38,47 @@ class StrictModel(BaseModel):
         except ValidationError as error:
             raise ConfigurationError.from_pydantic(type(self).__name__, error) from None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_surprising_coercion(cls, data: Any) -> Any:
+        """Refuse True as a count and "yes" as a flag: pydantic's lax mode would accept both."""
+        if not isinstance(data, dict):
+            return data
+        problems: list[Problem] = []
+        for name, field in cls.model_fields.items():
+            if name not in data or data[name] is None:
+                continue
+            kinds = _scalar_kinds(field.annotation)
+            value = data[name]
+            if kinds and kinds <= {int, float} and isinstance(value, bool):
+                problems.append(Problem(name, value, "must be a number, not a boolean"))
+            elif kinds == {bool} and not isinstance(value, bool):
+                problems.append(Problem(name, value, "must be True or False"))
+        FieldProblem.raise_if_any(problems)
+        return data
+
+
+def _scalar_kinds(annotation: Any) -> set[type]:
+    """The scalar types an annotation allows (None dropped), or an empty set when not scalar."""
+    kinds: set[type] = set()
+    for arg in _flatten(annotation):
+        if arg is type(None):
+            continue
+        if arg in (int, float, bool):
+            kinds.add(arg)
+        else:
+            return set()
+    return kinds
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _flatten(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [a for arg in typing.get_args(annotation) for a in _flatten(arg)]
+    return [annotation]
+
 
 def validate_props(model: type[M], path: str, kind: str, data: dict[str, Any]) -> M:
     """Validate a construct's props, raising one error naming the construct path and kind."""
@@ -43,10 +90,91 @@ def validate_props(model: type[M], path: str, kind: str, data: dict[str, Any]) -
         raise ConfigurationError(path, error.problems, kind=kind) from None
 
 
-def child_path(scope: Any, construct_id: str) -> str:
-    """The path a construct will have, known before it is created (so errors leave no node)."""
-    parent = scope.node.path
-    return f"{parent}/{construct_id}" if parent else construct_id
+def child_path(scope: Any, construct_id: Any, kind: str | None = None) -> str:
+    """The path a construct will have, known before it is created (so errors leave no node).
+
+    Also checks what CDK would otherwise refuse with a JavaScript error: a scope that is not a
+    construct, an id that is not a non-empty string, an id already taken in ``scope``.
+    """
+    node = getattr(scope, "node", None)
+    parent = getattr(node, "path", None)
+    if node is None or not isinstance(parent, str):
+        raise ConfigurationError.single(
+            str(construct_id), "scope", scope, "a construct (a Stack or a construct in one)",
+            kind=kind)
+    path_of = (lambda cid: f"{parent}/{cid}" if parent else str(cid))
+    if not isinstance(construct_id, str) or not construct_id:
+        raise ConfigurationError.single(path_of(construct_id), "construct_id", construct_id,
+                                        "a non-empty string", kind=kind)
+    if node.try_find_child(construct_id) is not None:
+        raise ConfigurationError.single(
+            path_of(construct_id), "construct_id", construct_id,
+            f"unique within '{parent or 'App'}': a construct with this id already exists",
+            kind=kind)
+    return path_of(construct_id)
+
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def checked_init(kind: str) -> Callable[[F], F]:
+    """Turn a construct's wrong call shape (an unknown or misspelt prop, a missing one, props
+    passed by position) into ``ConfigurationError`` instead of Python's ``TypeError``."""
+
+    def decorate(init: F) -> F:
+        signature = inspect.signature(init)
+        props = [p for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY]
+        names = [p.name for p in props]
+
+        @functools.wraps(init)
+        def wrapper(self: Any, scope: Any = None, construct_id: Any = None, *args: Any,
+                    **kwargs: Any) -> None:
+            problems: list[Problem] = []
+            if args:
+                problems.append(Problem("(positional)", args,
+                                        f"props are keyword-only: {', '.join(names)}"))
+            for name in kwargs:
+                if name not in names:
+                    close = difflib.get_close_matches(name, names, n=1)
+                    hint = f"did you mean {close[0]!r}? " if close else ""
+                    problems.append(Problem(name, kwargs[name], f"not a prop of {kind}; {hint}"
+                                            f"allowed: {', '.join(names)}"))
+            for p in props:
+                if p.default is p.empty and p.name not in kwargs:
+                    problems.append(Problem(p.name, "(missing)", "required"))
+            if problems:
+                raise ConfigurationError(child_path(scope, construct_id, kind), problems,
+                                         kind=kind)
+            init(self, scope, construct_id, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def check_same_app(scope: Any, path: str, kind: str, props: BaseModel) -> None:
+    """Refuse CDK objects (a key, a role, a bucket, a VPC) built in another CDK app: CDK would
+    only fail at synth, with a JavaScript error ("Cannot reference across apps")."""
+    root = scope.node.root
+    problems = [
+        Problem(name, value, "a CDK object from the same app as this construct (it was "
+                             "created in another cdk.App)")
+        for name, value in _cdk_objects(props, "")
+        if getattr(getattr(value, "node", None), "root", root) is not root
+    ]
+    if problems:
+        raise ConfigurationError(path, problems, kind=kind)
+
+
+def _cdk_objects(value: Any, prefix: str) -> list[tuple[str, Any]]:
+    if isinstance(value, BaseModel):
+        return [found for name in type(value).model_fields
+                for found in _cdk_objects(getattr(value, name),
+                                          f"{prefix}.{name}" if prefix else name)]
+    if isinstance(value, tuple):
+        return [found for i, item in enumerate(value)
+                for found in _cdk_objects(item, f"{prefix}.{i}")]
+    return [(prefix, value)] if hasattr(value, "node") else []
 
 
 MAX_MONTHLY_USD: Any = Field(

@@ -9,6 +9,7 @@ endpoint's own estimate.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from ..pricing.price_book import PriceNotFoundError
@@ -46,6 +47,8 @@ def _significant(value: float | None, digits: int = 4) -> float | None:
     figures keep template snapshots from changing with the bisection's last step."""
     if value is None or value <= 0:
         return value
+    if not math.isfinite(value):  # a near-free request: no finite volume makes them equal
+        return None
     return float(f"{value:.{digits}g}")
 
 

@@ -1,0 +1,162 @@
+"""Shared by the hardening tests: every example template synthesized once, with cdk-nag on.
+
+``synthesized()`` builds the example app (``stacks.build_app``: whatever stacks it returns,
+so stacks colleagues add are covered without edits here) plus one ``HardeningFeatures`` stack
+that switches on the options the examples leave off (data capture with a rotated KMS key, VPC,
+schedule, NVMe instance type, provisioned concurrency), runs the AwsSolutions and HIPAA Security
+packs of cdk-nag 3.x as CDK validation plugins, and returns every template and the report.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
+
+from constructs_lib import (
+    AutoscalingOptions,
+    DataCaptureOptions,
+    ModelSpec,
+    RealTimeEndpoint,
+    ScheduledScaling,
+    ServerlessEndpoint,
+    TrafficHint,
+    VpcOptions,
+)
+from stacks import build_app
+
+IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+FEATURES = "HardeningFeatures"
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    templates: dict[str, dict[str, Any]]
+    """Stack name -> CloudFormation template (every stack of the app)."""
+    report: dict[str, Any] | None
+    """``validation-report.json`` when a plugin reported a violation, else None."""
+    error: str | None
+    app: cdk.App
+
+    def violations(self) -> list[str]:
+        """One line per unacknowledged finding: ``rule at path``."""
+        found = []
+        for plugin in (self.report or {}).get("pluginReports", []):
+            for violation in plugin.get("violations", []):
+                for where in violation.get("violatingConstructs", []):
+                    found.append(f"{violation['ruleName']} at {where['constructPath']}")
+        return sorted(found)
+
+
+def features_stack(app: cdk.App) -> cdk.Stack:
+    """The options the example stacks leave off, so their resources are checked too."""
+    stack = cdk.Stack(app, FEATURES, env=cdk.Environment(region="us-east-1",
+                                                         account="123456789012"))
+    key = kms.Key(stack, "CaptureKey", enable_key_rotation=True,
+                  removal_policy=cdk.RemovalPolicy.RETAIN,
+                  description="data capture (test)")
+    vpc = ec2.Vpc.from_vpc_attributes(
+        stack, "Vpc", vpc_id="vpc-0123456789abcdef0", availability_zones=["us-east-1a"],
+        private_subnet_ids=["subnet-0123456789abcdef0"])
+    traffic = TrafficHint(requests_per_month=3_000_000, avg_duration_ms=40,
+                          peak_requests_per_second=10, busy_hours_per_day=12)
+    RealTimeEndpoint(
+        stack, "Everything",
+        model=ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/fraud/v1/"),
+        instance_type="ml.m5.xlarge", traffic=traffic, kms_key=key,
+        autoscaling=AutoscalingOptions(
+            min_instances=1, max_instances=4,
+            schedule=ScheduledScaling(business_hours_min_instances=2)),
+        vpc=VpcOptions(vpc=vpc, subnet_ids=("subnet-0123456789abcdef0",)),
+        network_isolation=True,
+        data_capture=DataCaptureOptions(sampling_percentage=5),
+    )
+    RealTimeEndpoint(
+        stack, "Nvme",
+        model=ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/llm/model.tar.gz"),
+        instance_type="ml.g5.xlarge", traffic=traffic,
+        data_capture=DataCaptureOptions(),
+    )
+    ServerlessEndpoint(
+        stack, "Warm",
+        model=ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/small/model.tar.gz"),
+        traffic=TrafficHint(requests_per_month=50_000), memory_mb=1024, max_concurrency=20,
+        provisioned_concurrency=2,
+    )
+    return stack
+
+
+def synth_with_nag(app: cdk.App, outdir: str) -> Synthesized:
+    # cdk-nag is a dev dependency: imported here, never by the library.
+    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks
+
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), HIPAASecurityChecks(app))
+    error = None
+    try:
+        assembly = app.synth()
+        stacks = assembly.stacks
+        templates = {s.stack_name: s.template for s in stacks}
+    except RuntimeError as exc:  # ValidationFailed: the report says which findings
+        error = str(exc)
+        templates = {}
+        for path in Path(outdir).glob("*.template.json"):
+            templates[path.name.removesuffix(".template.json")] = json.loads(path.read_text())
+    report_path = Path(outdir) / "validation-report.json"
+    report = json.loads(report_path.read_text()) if report_path.exists() else None
+    return Synthesized(templates, report, error, app)
+
+
+@functools.cache
+def synthesized() -> Synthesized:
+    """The example app and the features stack, synthesized once per test session."""
+    outdir = tempfile.mkdtemp(prefix="hardening-")
+    app = cdk.App(outdir=outdir)
+    build_app(app)
+    features_stack(app)
+    return synth_with_nag(app, outdir)
+
+
+def resources(template: dict[str, Any], *types: str) -> list[tuple[str, dict[str, Any]]]:
+    return [(name, res) for name, res in template.get("Resources", {}).items()
+            if not types or res.get("Type") in types]
+
+
+def acknowledgements(app: cdk.App) -> list[tuple[str, str, str]]:
+    """Every acknowledged rule in ``app``: (construct path, rule id, reason)."""
+    key = cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+    found = []
+    for node in app.node.find_all():
+        for entry in node.node.metadata:
+            if entry.type == key:
+                for rule_id, reason in (entry.data or {}).items():
+                    # core stores ids without a well-known prefix as "Annotation::<id>";
+                    # cdk-nag strips that prefix when it matches findings.
+                    found.append((node.node.path, rule_id.removeprefix("Annotation::"), reason))
+    return found
+
+
+LINT_IGNORED: dict[str, str] = {}
+"""cfn-lint rules ignored over the library's templates, with the reason each is (none today)."""
+
+
+@functools.cache
+def _lint_rules():  # type: ignore[no-untyped-def]
+    from cfnlint.core import get_rules
+
+    return get_rules([], list(LINT_IGNORED), [])
+
+
+def cfn_lint(template: dict[str, Any], region: str = "us-east-1") -> list[str]:
+    """cfn-lint in-process (rules loaded once): one ``RULE message (path)`` per error or warning."""
+    from cfnlint.api import lint
+
+    matches = lint(json.dumps(template), rules=_lint_rules(), regions=[region])
+    return [f"{m.rule.id} {m.message} ({'/'.join(map(str, m.path))})" for m in matches
+            if m.rule.id[0] in "EW"]

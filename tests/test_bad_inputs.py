@@ -1,0 +1,280 @@
+"""A table of invalid configurations: each raises ``ConfigurationError`` (a ValueError) naming
+the construct path, the field, the value and what is allowed, before any node is created, and
+never as a jsii/JavaScript error or a plain TypeError.
+
+A new construct needs one ``BUILDERS`` entry (its class and a valid baseline); each bad input is
+then one ``bad(...)`` line: the construct, the field the error must name, and the overrides.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+import constructs_lib
+from constructs_lib import ConfigurationError, TrafficHint
+from constructs_lib.errors import _short
+
+from .conftest import ARTIFACT, IMAGE, make_stack
+
+ID = "Ep"
+PATH = f"Test/{ID}"
+MODEL = {"image_uri": IMAGE, "model_data_url": ARTIFACT}
+TRAFFIC = {"requests_per_month": 100_000, "avg_duration_ms": 50}
+
+
+@dataclass(frozen=True)
+class Builder:
+    """How to build one kind with valid props; ``path`` is what its errors must name."""
+
+    build: Callable[..., Any]
+    baseline: dict[str, Any]
+    path: str = PATH
+
+
+def _construct(name: str) -> Callable[..., Any]:
+    return lambda scope, *args, **kw: getattr(constructs_lib, name)(scope, *args, **kw)
+
+
+BUILDERS: dict[str, Builder] = {
+    "TrafficHint": Builder(lambda scope, *args, **kw: TrafficHint(**kw), {}, path="TrafficHint"),
+    "RealTimeEndpoint": Builder(_construct("RealTimeEndpoint"), {
+        "model": MODEL, "instance_type": "ml.m5.large", "traffic": TRAFFIC}),
+    "ServerlessEndpoint": Builder(_construct("ServerlessEndpoint"), {
+        "model": MODEL, "traffic": TRAFFIC}),
+    # Next: "AsyncEndpoint", "BatchTransform", "MultiModelEndpoint", "Variant" (one line each).
+}
+
+
+class Make:
+    """A value that needs the test's stack (a KMS key, an imported VPC)."""
+
+    def __init__(self, make: Callable[[cdk.Stack], Any], shown: str) -> None:
+        self.make, self.shown = make, shown
+
+    def __repr__(self) -> str:
+        return self.shown
+
+
+DROP = object()
+"""Override meaning: leave this prop out."""
+
+
+@dataclass(frozen=True)
+class Case:
+    construct: str
+    field: str
+    overrides: dict[str, Any]
+    value: Any
+    context: dict[str, Any] = field(default_factory=dict)
+    region: str = "us-east-1"
+    scope: Any = "stack"
+    construct_id: Any = ID
+    taken: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.construct}-{self.field}={_short(self.value)[:40]}"
+
+
+_UNSET = object()
+
+
+def bad(construct: str, field: str, value: Any = _UNSET, *, context: dict | None = None,
+        region: str = "us-east-1", scope: Any = "stack", construct_id: Any = ID,
+        taken: bool = False, **overrides: Any) -> Case:
+    """One invalid configuration; ``value`` defaults to the override named like ``field``."""
+    if value is _UNSET:
+        value = overrides[field.split(".")[0]]
+    return Case(construct, field, overrides, value, context or {}, region, scope,
+                construct_id, taken)
+
+
+def nested(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {**base, **changes}
+
+
+NAN, INF = math.nan, math.inf
+EXISTING_KEY = Make(lambda s: kms.Key(s, "Key"), "<kms.Key>")
+NO_PRIVATE_SUBNETS = Make(lambda s: ec2.Vpc.from_vpc_attributes(
+    s, "Vpc", vpc_id="vpc-0123456789abcdef0", availability_zones=["us-east-1a"]), "<vpc>")
+OTHER_APP_KEY = Make(lambda s: kms.Key(cdk.Stack(cdk.App(), "Other"), "Key"), "<kms.Key elsewhere>")
+OTHER_APP_ROLE = Make(lambda s: iam.Role(
+    cdk.Stack(cdk.App(), "Other"), "Role",
+    assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com")), "<iam.Role elsewhere>")
+SCHEDULE_BACKWARDS = {"business_hours_min_instances": 2, "start_hour_utc": 18,
+                      "end_hour_utc": 8}
+RT, SL, TH = "RealTimeEndpoint", "ServerlessEndpoint", "TrafficHint"
+
+CASES: list[Case] = [
+    # The traffic hint on its own (errors name the model).
+    bad(TH, "requests_per_month", requests_per_month=-1),
+    bad(TH, "requests_per_month", requests_per_month=NAN),
+    bad(TH, "requests_per_month", requests_per_month=True),
+    bad(TH, "requests_per_month", requests_per_month="lots"),
+    bad(TH, "avg_duration_ms", avg_duration_ms=INF),
+    bad(TH, "payload_kb", payload_kb=-0.5),
+    bad(TH, "busy_hours_per_day", busy_hours_per_day=0),
+    bad(TH, "busy_hours_per_day", busy_hours_per_day=25),
+    bad(TH, "peak_requests_per_second", peak_requests_per_second=-3),
+    bad(TH, "runs_per_month", runs_per_month=-1),
+    bad(TH, "requests_per_day", requests_per_day=5),
+    # The model, given to a construct as a dict (errors name the construct path).
+    bad(RT, "model.image_uri", "nginx:latest", model=nested(MODEL, image_uri="nginx:latest")),
+    bad(RT, "model.image_uri", "683313688378.dkr.ecr.us-east-1.amazonaws.com/Repo:v1",
+        model=nested(MODEL, image_uri="683313688378.dkr.ecr.us-east-1.amazonaws.com/Repo:v1")),
+    bad(RT, "model.model_data_url", "https://b/model.tar.gz",
+        model=nested(MODEL, model_data_url="https://b/model.tar.gz")),
+    bad(RT, "model.model_data_url", "s3://Bad_Bucket/m.tar.gz",
+        model=nested(MODEL, model_data_url="s3://Bad_Bucket/m.tar.gz")),
+    bad(RT, "model.environment.1BAD", "1BAD", model=nested(MODEL, environment={"1BAD": "x"})),
+    bad(RT, "model.environment.A", 5, model=nested(MODEL, environment={"A": 5})),
+    bad(RT, "model.execution_role", "arn:aws:iam::123456789012:role/r",
+        model=nested(MODEL, execution_role="arn:aws:iam::123456789012:role/r")),
+    bad(SL, "model.execution_role", SimpleNamespace(role_arn="arn:aws:iam::1:role/r"),
+        model=nested(MODEL, execution_role=SimpleNamespace(role_arn="arn:aws:iam::1:role/r"))),
+    bad(RT, "model", model=object()),
+    bad(RT, "traffic", traffic=5),
+    bad(RT, "traffic.requests_per_month", NAN, traffic={"requests_per_month": NAN}),
+    bad(SL, "traffic.avg_duration_ms", -1, traffic={"avg_duration_ms": -1}),
+    # RealTimeEndpoint.
+    bad(RT, "instance_type", instance_type="m5.large"),
+    bad(RT, "instance_type", instance_type="ml.zz9.huge"),
+    bad(RT, "instance_type", "(missing)", instance_type=DROP),
+    bad(RT, "instance_count", instance_count=0),
+    bad(RT, "instance_count", instance_count=1001),
+    bad(RT, "instance_count", instance_count=True),
+    bad(RT, "instance_count", instance_count="two"),
+    bad(RT, "instance_count", 5, instance_count=5, autoscaling={"max_instances": 3}),
+    bad(RT, "autoscaling.min_instances", 4, autoscaling={"min_instances": 4, "max_instances": 2}),
+    bad(RT, "autoscaling.min_instances", 0, autoscaling={"min_instances": 0}),
+    bad(RT, "autoscaling.target_invocations_per_instance", 0,
+        autoscaling={"target_invocations_per_instance": 0}),
+    bad(RT, "autoscaling.schedule.end_hour_utc", 8, autoscaling={"schedule": SCHEDULE_BACKWARDS}),
+    bad(RT, "autoscaling.schedule", 5, autoscaling={
+        "max_instances": 2, "schedule": {"business_hours_min_instances": 5}}),
+    bad(RT, "kms_key", instance_type="ml.g5.xlarge", kms_key=EXISTING_KEY),
+    bad(RT, "kms_key", kms_key="arn:aws:kms:us-east-1:123456789012:key/abc"),
+    bad(RT, "kms_key", kms_key=OTHER_APP_KEY),
+    bad(SL, "model.execution_role", OTHER_APP_ROLE,
+        model=nested(MODEL, execution_role=OTHER_APP_ROLE)),
+    bad(RT, "endpoint_name", endpoint_name="bad_name!"),
+    bad(RT, "endpoint_name", endpoint_name="a" * 64),
+    bad(RT, "variant_name", variant_name=""),
+    bad(RT, "traffic.payload_kb", 7000, traffic=nested(TRAFFIC, payload_kb=7000)),
+    bad(RT, "traffic.avg_duration_ms", 61_000, traffic=nested(TRAFFIC, avg_duration_ms=61_000)),
+    bad(RT, "data_capture.sampling_percentage", 101, data_capture={"sampling_percentage": 101}),
+    bad(RT, "data_capture.capture_output", False,
+        data_capture={"capture_input": False, "capture_output": False}),
+    bad(RT, "data_capture.bucket", "my-bucket", data_capture={"bucket": "my-bucket"}),
+    bad(RT, "data_capture.prefix", "has spaces", data_capture={"prefix": "has spaces"}),
+    bad(RT, "vpc.vpc", "vpc-0123456789abcdef0", vpc={"vpc": "vpc-0123456789abcdef0"}),
+    bad(RT, "vpc.subnet_ids.0", "nope", vpc={"vpc": NO_PRIVATE_SUBNETS, "subnet_ids": ("nope",)}),
+    bad(RT, "vpc.security_groups.0", "sg-0123",
+        vpc={"vpc": NO_PRIVATE_SUBNETS, "security_groups": ("sg-0123",)}),
+    bad(RT, "vpc.subnet_ids", (), vpc={"vpc": NO_PRIVATE_SUBNETS}),
+    bad(RT, "network_isolation", network_isolation="yes"),
+    bad(RT, "memory_mb", memory_mb=2048),
+    bad(RT, "region", "mars-1", region="mars-1"),
+    bad(RT, "context['cost:hourly-overrides']", {"ml.m5.large": -1},
+        context={"cost:hourly-overrides": {"ml.m5.large": -1}}),
+    bad(RT, "context['cost:hourly-overrides']", "{nope",
+        context={"cost:hourly-overrides": "{nope"}),
+    bad(RT, "context['cost:hours-per-month']", 0, context={"cost:hours-per-month": 0}),
+    bad(RT, "context['cost:hours-per-month']", 800, context={"cost:hours-per-month": 800}),
+    bad(RT, "context['cost:price-book']", 5, context={"cost:price-book": 5}),
+    bad(RT, "context['cost:price-book']", "/nonexistent/book.json",
+        context={"cost:price-book": "/nonexistent/book.json"}),
+    bad(RT, "construct_id", ID, taken=True),
+    bad(RT, "construct_id", "", construct_id=""),
+    bad(RT, "construct_id", 5, construct_id=5),
+    bad(RT, "scope", None, scope=None),
+    # ServerlessEndpoint.
+    bad(SL, "memory_mb", memory_mb=1500),
+    bad(SL, "memory_mb", memory_mb=8192),
+    bad(SL, "memory_mb", memory_mb=True),
+    bad(SL, "max_concurrency", max_concurrency=0),
+    bad(SL, "max_concurrency", max_concurrency=201),
+    bad(SL, "provisioned_concurrency", provisioned_concurrency=0),
+    bad(SL, "provisioned_concurrency", 11, provisioned_concurrency=11, max_concurrency=10),
+    bad(SL, "traffic.payload_kb", 5000, traffic=nested(TRAFFIC, payload_kb=5000)),
+    bad(SL, "traffic.avg_duration_ms", 90_000, traffic=nested(TRAFFIC, avg_duration_ms=90_000)),
+    bad(SL, "instance_type", instance_type="ml.g5.xlarge"),
+    bad(SL, "kms_key", kms_key=EXISTING_KEY),
+    bad(SL, "vpc", vpc={"vpc": NO_PRIVATE_SUBNETS}),
+    bad(SL, "endpoint_name", endpoint_name="-leading-dash"),
+    bad(SL, "region", "eu-west-1", region="eu-west-1"),
+    bad(SL, "(positional)", ("positional",), construct_id=(ID, "positional")),
+]
+
+
+def run(case: Case) -> tuple[cdk.Stack, Callable[[], Any]]:
+    """The stack and a thunk that builds the bad configuration in it."""
+    builder = BUILDERS[case.construct]
+    stack = make_stack(case.context, region=case.region)
+    if case.taken:
+        Construct(stack, ID)
+    props = {**builder.baseline}
+    for key, value in case.overrides.items():
+        if value is DROP:
+            props.pop(key, None)
+            continue
+        props[key] = _resolve(value, stack)
+    scope = stack if case.scope == "stack" else case.scope
+    args = case.construct_id if isinstance(case.construct_id, tuple) else (case.construct_id,)
+    return stack, lambda: builder.build(scope, *args, **props)
+
+
+def _resolve(value: Any, stack: cdk.Stack) -> Any:
+    if isinstance(value, Make):
+        return value.make(stack)
+    if isinstance(value, dict):
+        return {k: _resolve(v, stack) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_resolve(v, stack) for v in value)
+    return value
+
+
+def test_the_table_is_large_enough():
+    assert len(CASES) >= 40
+    assert {c.construct for c in CASES} >= set(BUILDERS)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_raises_configuration_error(case: Case):
+    stack, build = run(case)
+    children_before = len(stack.node.children)
+    with pytest.raises(ConfigurationError) as caught:
+        build()
+    error = caught.value
+    assert isinstance(error, ValueError)
+    message = str(error)
+    builder = BUILDERS[case.construct]
+    expected_path = builder.path if case.scope == "stack" else str(case.construct_id)
+    if case.construct_id not in (ID, (ID, "positional")):
+        expected_path = f"Test/{case.construct_id}"
+    assert error.path == expected_path and f"'{expected_path}'" in message
+    if case.construct != "TrafficHint":
+        assert error.kind == case.construct and case.construct in message
+    named = [p for p in error.problems
+             if p.field == case.field or p.field.startswith(case.field + ".")]
+    assert named, f"no problem names {case.field!r}: {message}"
+    shown = None if "<" in repr(case.value) else _short(case.value)
+    assert any(f"{p.field}=" in message and p.allowed.strip() for p in named), message
+    if shown is not None and case.value != "(missing)":
+        assert any(_short(p.value) == shown or repr(case.value) in _short(p.value)
+                   for p in named), (shown, message)
+    # Nothing was added to the tree: no half-built construct.
+    assert len(stack.node.children) == children_before
+    if not case.taken:
+        assert stack.node.try_find_child(ID) is None
