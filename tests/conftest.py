@@ -49,3 +49,16 @@ def make_stack(context: dict | None = None, region: str | None = "us-east-1") ->
 @pytest.fixture
 def stack() -> cdk.Stack:
     return make_stack()
+
+
+@pytest.fixture(scope="session")
+def local_aws():  # type: ignore[no-untyped-def]
+    """moto's server on a free loopback port for real `cdk deploy`s (see tests/local_aws.py),
+    stopped by its pid when the session ends, whether the tests passed or not."""
+    from .local_aws import LocalAws
+
+    aws = LocalAws().start()
+    try:
+        yield aws
+    finally:
+        aws.stop()
