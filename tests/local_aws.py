@@ -220,9 +220,18 @@ def describe_app(aws: LocalAws) -> list[str]:
             continue
         lines.append(f"{stack['StackName']}: {stack['StackStatus']}")
         summaries = cfn.list_stack_resources(StackName=stack["StackName"])
+        created = {r["LogicalResourceId"] for r in summaries["StackResourceSummaries"]
+                   if r.get("ResourceType")}  # moto lists types it does not create untyped
         for r in summaries["StackResourceSummaries"]:
-            if r.get("ResourceType"):  # moto lists types it accepts but does not create blank
+            if r["LogicalResourceId"] in created:
                 lines.append(f"  {r['ResourceType']:<34} {r['PhysicalResourceId']}")
+        body = cfn.get_template(StackName=stack["StackName"])["TemplateBody"]
+        resources = (json.loads(body) if isinstance(body, str) else body)["Resources"]
+        skipped = sorted({r["Type"] for lid, r in resources.items()
+                          if lid not in created and r["Type"] != "AWS::CDK::Metadata"})
+        if skipped:
+            lines.append(f"  (in the template, accepted but not emulated by moto: "
+                         f"{', '.join(skipped)})")
     for e in sm.list_endpoints()["Endpoints"]:
         d = sm.describe_endpoint(EndpointName=e["EndpointName"])
         variants = sm.describe_endpoint_config(
@@ -244,7 +253,8 @@ def deploy_example_app(argv: list[str]) -> int:
         result = aws.cdk("deploy", "--all", "--require-approval", "never", *argv,
                          output=Path(out))
         print("\n".join(line for line in result.stderr.splitlines()
-                        if line.startswith(("INFO", "WARN", "   ")) or "✅" in line))
+                        if line.startswith(("INFO", "WARN", "   ")) and "Acknowledge" not in line
+                        or "✅" in line))
         print("\nCreated:")
         print("\n".join(describe_app(aws)))
     print(f"\nlocal AWS stopped; nothing was kept ({time.monotonic() - started:.0f} s)")
