@@ -181,3 +181,13 @@ def test_cli_environment_drops_real_credentials(monkeypatch: pytest.MonkeyPatch)
         "AWS_EC2_METADATA_DISABLED"}
     assert env["AWS_ENDPOINT_URL"] == "http://localhost:4999"
     assert env["AWS_ACCESS_KEY_ID"] == "testing"
+
+
+def test_readme_offers_deploy_local_as_a_third_command_after_quick_start() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.strip() for b in quick_start.split("```bash\n")[1:]]
+    assert blocks[0].startswith("bash dev.sh synth\nbash dev.sh test\n```")
+    assert blocks[1].startswith("bash dev.sh deploy-local\n```")
+    dev_sh = (Path(__file__).resolve().parent.parent / "dev.sh").read_text()
+    assert "  deploy-local)\n    python tests/local_aws.py deploy" in dev_sh
