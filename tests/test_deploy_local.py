@@ -191,3 +191,21 @@ def test_readme_offers_deploy_local_as_a_third_command_after_quick_start() -> No
     assert blocks[1].startswith("bash dev.sh deploy-local\n```")
     dev_sh = (Path(__file__).resolve().parent.parent / "dev.sh").read_text()
     assert "  deploy-local)\n    python tests/local_aws.py deploy" in dev_sh
+
+
+def test_local_server_accepts_the_instance_types_sagemaker_accepts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.sagemaker.models import FakeEndpointConfig
+
+    from .local_aws import accept_sagemaker_instance_types
+
+    check = FakeEndpointConfig.validate_instance_type
+    monkeypatch.setattr(FakeEndpointConfig, "validate_instance_type", check)  # undone after
+    with pytest.raises(Exception, match="instanceType"):
+        check(None, "ml.g5.xlarge")  # moto's own list stops at g4dn
+    accept_sagemaker_instance_types()
+    for accepted in ("ml.g5.xlarge", "ml.g6e.xlarge", "ml.inf2.xlarge", "ml.p5.48xlarge",
+                     "ml.c5.xlarge"):
+        FakeEndpointConfig.validate_instance_type(None, accepted)
+    with pytest.raises(Exception, match="instanceType"):
+        FakeEndpointConfig.validate_instance_type(None, "ml.t3.medium")  # not a hosting type
