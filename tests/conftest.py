@@ -62,3 +62,16 @@ settings.register_profile(
     "dev", max_examples=300, deadline=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def local_aws():  # type: ignore[no-untyped-def]
+    """moto's server on a free loopback port for real `cdk deploy`s (see tests/local_aws.py),
+    stopped by its pid when the session ends, whether the tests passed or not."""
+    from .local_aws import LocalAws
+
+    aws = LocalAws().start()
+    try:
+        yield aws
+    finally:
+        aws.stop()
