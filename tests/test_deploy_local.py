@@ -70,6 +70,10 @@ def check_stack(aws: LocalAws, stack: str, template: dict[str, Any], seen: Seen)
                 "reason to TEMPLATE_ONLY in tests/deployed.py")
             TEMPLATE_ONLY[rtype][1](resources, props)
             continue
+        if lid not in summaries and status == "UPDATE_COMPLETE" and rtype in MOTO_UPDATE_GAPS:
+            # moto gap, not ours: see MOTO_UPDATE_GAPS. The template still has to hold it.
+            assert props.get("PolicyDocument", {}).get("Statement"), (stack, lid)
+            continue
         assert lid in summaries, f"{stack}/{lid} ({rtype}) was not deployed"
         assert summaries[lid]["ResourceStatus"].endswith("_COMPLETE"), summaries[lid]
         if rtype in CREATED:  # other types: deployed and complete is what is checked
@@ -80,6 +84,13 @@ def check_stack(aws: LocalAws, stack: str, template: dict[str, Any], seen: Seen)
             aws.client("s3").put_object(Bucket=physical[lid], Key=MARKER_KEY, Body=b"kept")
             seen.marked_buckets.add(physical[lid])
     return physical
+
+
+MOTO_UPDATE_GAPS = {
+    "AWS::IAM::ManagedPolicy": "moto 5.2.5's CloudFormation cannot update a managed policy in "
+    "place: when its document changes (data capture adds s3:PutObject) moto drops it from the "
+    "stack's resources; AWS updates it in place",
+}
 
 
 def endpoints_of(template: dict[str, Any], physical: dict[str, str]) -> dict[str, str]:
@@ -137,9 +148,12 @@ def test_bootstrap_deploy_update_destroy(local_aws: LocalAws, tmp_path: Path) ->
         expected_type = context.get(CTX_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE)
         assert [v["InstanceType"] for v in config["ProductionVariants"]] == [expected_type]
         old_config = new_config
-    capture = [p for (stack, _), (t, p, retained) in seen.resources.items()
-               if stack == fraud and t == "AWS::S3::Bucket" and retained]
-    assert len(capture) == 1, "data capture adds one retained bucket"
+    retained_buckets = {lid: p for (stack, lid), (t, p, retained) in seen.resources.items()
+                        if stack == fraud and t == "AWS::S3::Bucket" and retained}
+    # data capture adds its bucket and that bucket's server-access-log bucket, both retained
+    assert len(retained_buckets) == 2, retained_buckets
+    capture = [p for lid, p in retained_buckets.items() if "AccessLogs" not in lid]
+    assert len(capture) == 1
     assert config["DataCaptureConfig"]["DestinationS3Uri"].startswith(f"s3://{capture[0]}/")
     for bucket in seen.marked_buckets:  # written before the updates, still there
         assert s3.get_object(Bucket=bucket, Key=MARKER_KEY)["Body"].read() == b"kept"

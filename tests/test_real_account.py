@@ -34,9 +34,13 @@ def test_cli_synth_for_an_account_and_region_with_price_overrides(tmp_path):
         assert props["bootstrapStackVersionSsmParameter"] == "/cdk-bootstrap/hnb659fds/version"
 
     template = json.loads((out / "FraudCheckApi.template.json").read_text())
+    # The execution role's permissions: inline policies or its customer-managed policy.
     statements = [s for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role"
                   for p in r["Properties"].get("Policies", [])
                   for s in p["PolicyDocument"]["Statement"]]
+    statements += [s for r in template["Resources"].values()
+                   if r["Type"] == "AWS::IAM::ManagedPolicy"
+                   for s in r["Properties"]["PolicyDocument"]["Statement"]]
     assert any(f":logs:us-east-1:{ACCOUNT}:log-group:/aws/sagemaker/" in json.dumps(s)
                for s in statements), "the role's log permissions name the account"
     (endpoint,) = [r for r in template["Resources"].values()
