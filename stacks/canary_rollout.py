@@ -24,6 +24,11 @@ from constructs_lib import (
     TrafficHint,
 )
 
+CTX_SHADOW_WEIGHT = "canary-shadow-weight"
+"""Context knob: the shadow variant's weight (default 0.5). Changing it is a weight change made
+on purpose, so the update resets the retained weights (``reset_on_update=("DesiredWeight",)``)."""
+DEFAULT_SHADOW_WEIGHT = 0.5
+
 SKLEARN_IMAGE = (
     "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
 )
@@ -34,6 +39,8 @@ class CanaryRolloutStack(cdk.Stack):
         super().__init__(scope, construct_id,
                          description="Churn model: production v7, shadow v8, canary deployments",
                          **kwargs)
+        shadow_weight = float(self.node.try_get_context(CTX_SHADOW_WEIGHT) or DEFAULT_SHADOW_WEIGHT)
+        weights_changed = shadow_weight != DEFAULT_SHADOW_WEIGHT
         self.churn = RealTimeEndpoint(
             self, "Churn",
             model=ModelSpec(image_uri=SKLEARN_IMAGE,
@@ -47,13 +54,14 @@ class CanaryRolloutStack(cdk.Stack):
             variant_name="v7",
             deployment=BlueGreenDeployment(traffic_shift=Canary(size_percent=10, wait_s=600),
                                            termination_wait_s=300),
+            reset_on_update=("DesiredWeight",) if weights_changed else (),
         )
         self.candidate = self.churn.add_variant(
             "v8",
             model=ModelSpec(image_uri=SKLEARN_IMAGE,
                             model_data_url="s3://crm-ml-artifacts/churn/v8/model.tar.gz"),
             instance_type="ml.c5.xlarge",
-            weight=0.5,
+            weight=shadow_weight,
             shadow=True,
         )
         cdk.CfnOutput(self, "EndpointName", value=self.churn.endpoint_name)

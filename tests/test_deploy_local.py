@@ -20,6 +20,7 @@ import aws_cdk as cdk
 import pytest
 
 from stacks import build_app
+from stacks.canary_rollout import CTX_SHADOW_WEIGHT
 from stacks.fraud_check import CTX_DATA_CAPTURE, CTX_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE
 
 from .deployed import CREATED, TEMPLATE_ONLY, Ctx, moto_creates
@@ -157,6 +158,34 @@ def test_bootstrap_deploy_update_destroy(local_aws: LocalAws, tmp_path: Path) ->
     assert config["DataCaptureConfig"]["DestinationS3Uri"].startswith(f"s3://{capture[0]}/")
     for bucket in seen.marked_buckets:  # written before the updates, still there
         assert s3.get_object(Bucket=bucket, Key=MARKER_KEY)["Body"].read() == b"kept"
+
+    # 2b. A variant weight changed on purpose: the canary's shadow weight 0.5 -> 1.0. The
+    # endpoint stays (same logical and physical id), a new config carries the new weight, the
+    # old config is gone, and the update resets the retained weights (DesiredWeight).
+    canary = "CanaryRollout"
+    before = endpoints_of(template_of(tmp_path / "deploy", canary), physical[canary])
+    config_id = next(lid for lid, r in template_of(tmp_path / "deploy", canary)["Resources"].items()
+                     if r["Type"] == "AWS::SageMaker::EndpointConfig")
+    old_config = physical[canary][config_id]
+    out = tmp_path / "update-canary"
+    aws.cdk(*UPDATE, canary, context={CTX_SHADOW_WEIGHT: "1.0"}, output=out)
+    template = template_of(out, canary)
+    now = check_stack(aws, canary, template, seen)
+    assert endpoints_of(template, now) == before, "the endpoint was replaced, not updated"
+    endpoint_props = template["Resources"][next(iter(before))]["Properties"]
+    assert endpoint_props["RetainAllVariantProperties"] is True
+    assert endpoint_props["ExcludeRetainedVariantProperties"] == [
+        {"VariantPropertyType": "DesiredWeight"}]
+    assert now[config_id] != old_config
+    names = {c["EndpointConfigArn"] for c in sm.list_endpoint_configs()["EndpointConfigs"]}
+    assert now[config_id] in names and old_config not in names, "old config kept"
+    config = sm.describe_endpoint_config(EndpointConfigName=now[config_id].split("/")[-1])
+    assert [v["VariantName"] for v in config["ProductionVariants"]] == ["v7"]
+    shadow = template["Resources"][config_id]["Properties"]["ShadowProductionVariants"]
+    assert [v["InitialVariantWeight"] for v in shadow] == [1.0]
+    # moto 5.2.5 does not keep shadow variants on the endpoint config; SageMaker does.
+    if "ShadowProductionVariants" in config:
+        assert [v["InitialVariantWeight"] for v in config["ShadowProductionVariants"]] == [1.0]
 
     # 3. Destroy: everything goes but what the templates retain (buckets, and their objects).
     aws.cdk("destroy", "--all", "--force", output=tmp_path / "destroy")
