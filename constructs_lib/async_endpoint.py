@@ -59,8 +59,8 @@ KMS_WRITE = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
 SERVERLESS_ONLY = ("memory_mb", "max_concurrency", "provisioned_concurrency")
 
 
-def _local_nvme(instance_type: str | None) -> bool:
-    facts = instance_facts(instance_type) if instance_type else None
+def _local_nvme(instance_type: str) -> bool:
+    facts = instance_facts(instance_type)
     return facts is not None and facts.local_nvme_storage
 
 
@@ -222,8 +222,10 @@ class AsyncEndpoint(EndpointBase):
         }
         if props.kms_key is not None:
             output_config["kmsKeyId"] = props.kms_key.key_arn
+        instance_type = props.instance_type
+        assert instance_type is not None  # required by AsyncEndpointProps' rules
         volume_key = None
-        if props.kms_key is not None and not _local_nvme(props.instance_type):
+        if props.kms_key is not None and not _local_nvme(instance_type):
             volume_key = props.kms_key.key_arn
         client_config = ({"maxConcurrentInvocationsPerInstance":
                           props.max_concurrent_invocations_per_instance}
@@ -244,7 +246,7 @@ class AsyncEndpoint(EndpointBase):
         )
         if volume_key is None:
             nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
-                            _no_kms_reason(props.instance_type))
+                            _no_kms_reason(instance_type))
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint",
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,

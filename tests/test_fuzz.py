@@ -13,11 +13,10 @@ import math
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Template
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
-
-from aws_cdk import aws_kms as kms
 
 from constructs_lib import (
     AsyncEndpoint,
