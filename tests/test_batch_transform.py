@@ -3,6 +3,7 @@
 import json
 import re
 
+import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
@@ -251,3 +252,13 @@ def test_kms_key_encrypts_output_topic_and_logs(stack):
     [kms_grant] = [s for s in execution["Properties"]["PolicyDocument"]["Statement"]
                    if "kms:Encrypt" in s["Action"]]
     assert kms_grant["Action"] == ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+
+
+def test_prefix_grants_to_a_passed_role_are_acknowledged_on_it(stack):
+    role = iam.Role(stack, "Mine", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+    batch(stack, model=ModelSpec(image_uri=IMAGE, execution_role=role))
+    acked = [e.data for e in role.node.metadata
+             if e.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY]
+    ids = {rule for data in acked for rule in data}
+    assert any(i.endswith(":s3:::data-bucket/churn/in/*]") for i in ids), ids
+    assert any(i.endswith(":s3:::data-bucket/churn/out/*]") for i in ids), ids
