@@ -16,9 +16,17 @@ from constructs import Construct
 from pydantic import AfterValidator, Field, model_validator
 
 from . import limits
+from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
-from ._private.models import MAX_MONTHLY_USD, StrictModel, child_path, validate_props
+from ._private.models import (
+    MAX_MONTHLY_USD,
+    StrictModel,
+    check_same_app,
+    checked_init,
+    child_path,
+    validate_props,
+)
 from ._private.roles import execution_role
 from .config import IBucketLike, IKeyLike, InstanceType, ModelSpec, _jsii_object
 from .cost.advice import advise
@@ -34,7 +42,8 @@ from .defaults import (
     secure_topic,
 )
 from .errors import FieldProblem, Problem
-from .realtime import _container
+from .pricing.instances import instance_facts
+from .realtime import _container, _no_kms_reason
 from .traffic import TrafficHint
 
 __all__ = ["AsyncEndpoint", "AsyncEndpointProps"]
@@ -44,7 +53,15 @@ ITopicLike = Annotated[Any, _jsii_object("topic_arn", "an aws_sns.ITopic")]
 Prefix = Annotated[str, Field(pattern=r"^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]{0,200}/$")]
 WAKE_UP_COOLDOWN_S = 300
 """Cooldown of the step policy that adds the first instance when requests wait at zero."""
+KMS_READ = ("kms:Decrypt",)
+KMS_WRITE = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+"""What reading or writing SSE-KMS objects needs of the key."""
 SERVERLESS_ONLY = ("memory_mb", "max_concurrency", "provisioned_concurrency")
+
+
+def _local_nvme(instance_type: str) -> bool:
+    facts = instance_facts(instance_type)
+    return facts is not None and facts.local_nvme_storage
 
 
 def _no_serverless(value: Any) -> Any:
@@ -128,8 +145,11 @@ class AsyncEndpoint(EndpointBase):
     2 minutes) so that requests waiting at zero capacity wake the endpoint up.
     ``invocation_timeout_s`` [900, at most 3600] is what callers pass as
     ``InvocationTimeoutSeconds`` (a per-request parameter): it must cover the hint's duration.
+    With ``kms_key`` the key also encrypts the instances' ML storage volume, except on instance
+    types with local NVMe storage (hardware-encrypted; SageMaker refuses a key for them).
     """
 
+    @checked_init(KIND)
     def __init__(
         self,
         scope: Construct,
@@ -155,9 +175,11 @@ class AsyncEndpoint(EndpointBase):
         endpoint_name: str | None = None,
         variant_name: str = DEFAULT_VARIANT_NAME,
         max_monthly_usd: float | None = None,
-        **serverless: Any,
+        memory_mb: Any = None,
+        max_concurrency: Any = None,
+        provisioned_concurrency: Any = None,
     ) -> None:
-        path = child_path(scope, construct_id)
+        path = child_path(scope, construct_id, KIND)
         props = validate_props(AsyncEndpointProps, path, KIND, dict(
             model=model, traffic=traffic, instance_type=instance_type,
             min_instances=min_instances, max_instances=max_instances,
@@ -168,10 +190,11 @@ class AsyncEndpoint(EndpointBase):
             output_bucket=output_bucket, input_prefix=input_prefix, output_prefix=output_prefix,
             failure_prefix=failure_prefix, success_topic=success_topic, error_topic=error_topic,
             kms_key=kms_key, endpoint_name=endpoint_name, variant_name=variant_name,
-            max_monthly_usd=max_monthly_usd,
-            **serverless,
+            max_monthly_usd=max_monthly_usd, memory_mb=memory_mb,
+            max_concurrency=max_concurrency, provisioned_concurrency=provisioned_concurrency,
         ))
-        pricing = pricing_context(scope, path)
+        check_same_app(scope, path, KIND, props)
+        pricing = pricing_context(scope, path, KIND)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
@@ -199,6 +222,11 @@ class AsyncEndpoint(EndpointBase):
         }
         if props.kms_key is not None:
             output_config["kmsKeyId"] = props.kms_key.key_arn
+        instance_type = props.instance_type
+        assert instance_type is not None  # required by AsyncEndpointProps' rules
+        volume_key = None
+        if props.kms_key is not None and not _local_nvme(instance_type):
+            volume_key = props.kms_key.key_arn
         client_config = ({"maxConcurrentInvocationsPerInstance":
                           props.max_concurrent_invocations_per_instance}
                          if props.max_concurrent_invocations_per_instance else None)
@@ -214,13 +242,19 @@ class AsyncEndpoint(EndpointBase):
             }],
             async_inference_config={"outputConfig": output_config,
                                     "clientConfig": client_config},
+            kms_key_id=volume_key,
         )
+        if volume_key is None:
+            nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
+                            _no_kms_reason(instance_type))
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint",
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
             endpoint_name=props.endpoint_name,
         )
         # Results and notifications need the grants above as soon as the endpoint serves.
+        # (The library's own role holds them in a managed policy the role, hence the model,
+        # already depends on; a role passed in keeps them in its DefaultPolicy.)
         grants = self.role.node.try_find_child("DefaultPolicy")
         if grants is not None:
             self._endpoint.node.add_dependency(grants)
@@ -233,12 +267,15 @@ class AsyncEndpoint(EndpointBase):
     def _grant_objects(self, grantee: iam.IGrantable, actions: list[str],
                        prefixes: list[str], *, encrypt: bool = False) -> iam.Grant:
         """Exactly ``actions`` on the objects under ``prefixes`` (and the KMS key when set)."""
-        grant = iam.Grant.add_to_principal(
-            grantee=grantee, actions=actions,
-            resource_arns=[self.output_bucket.arn_for_objects(f"{p}*") for p in prefixes])
+        objects = [self.output_bucket.arn_for_objects(f"{p}*") for p in prefixes]
+        grant = iam.Grant.add_to_principal(grantee=grantee, actions=actions,
+                                           resource_arns=objects)
+        nag.acknowledge_grant(grantee, objects, nag.REASON_ASYNC_PREFIX)
         key = self.props.kms_key
         if key is not None:
-            (key.grant_encrypt_decrypt if encrypt else key.grant_decrypt)(grantee)
+            # Exact actions (CDK's grant_encrypt_decrypt adds GenerateDataKey* and ReEncrypt*):
+            # S3 needs Decrypt to read, and to complete a multipart upload it encrypted.
+            key.grant(grantee, *(KMS_WRITE if encrypt else KMS_READ))
         return grant
 
     def _grant_execution_role(self, props: AsyncEndpointProps) -> None:
@@ -246,8 +283,16 @@ class AsyncEndpoint(EndpointBase):
         self._grant_objects(self.role, ["s3:GetObject"], [props.input_prefix])
         self._grant_objects(self.role, ["s3:PutObject", "s3:AbortMultipartUpload"],
                             [props.output_prefix, props.failure_prefix], encrypt=True)
-        self.success_topic.grant_publish(self.role)
-        self.error_topic.grant_publish(self.role)
+        for topic, given in ((self.success_topic, props.success_topic),
+                             (self.error_topic, props.error_topic)):
+            if given is not None:  # the caller's topic: whatever its own key needs
+                topic.grant_publish(self.role)
+                continue
+            # Our topic: exact actions (grant_publish would add kms:GenerateDataKey*).
+            iam.Grant.add_to_principal(grantee=self.role, actions=["sns:Publish"],
+                                       resource_arns=[topic.topic_arn])
+            if props.kms_key is not None:
+                props.kms_key.grant(self.role, "kms:Decrypt", "kms:GenerateDataKey")
 
     def _autoscale(self, props: AsyncEndpointProps) -> None:
         self.scalable_target = appscaling.CfnScalableTarget(

@@ -25,12 +25,20 @@ from constructs import Construct
 from pydantic import AfterValidator, Field, model_validator
 
 from . import limits
+from ._private import nag
 from ._private.base import PricedConstruct
 from ._private.context import check_priceable, pricing_context
-from ._private.models import MAX_MONTHLY_USD, StrictModel, child_path, validate_props
-from ._private.roles import execution_role
-from .async_endpoint import ITopicLike
-from .config import InstanceType, ModelSpec, _s3_uri, parse_s3_uri
+from ._private.models import (
+    MAX_MONTHLY_USD,
+    StrictModel,
+    check_same_app,
+    checked_init,
+    child_path,
+    validate_props,
+)
+from ._private.roles import ExecutionRole, execution_role, service_role
+from .async_endpoint import KMS_WRITE, ITopicLike
+from .config import IKeyLike, InstanceType, ModelSpec, _s3_uri, parse_s3_uri
 from .cost.advice import advise
 from .cost.estimate import CostEstimate
 from .cost.feasibility import Workload
@@ -73,6 +81,7 @@ class BatchTransformProps(StrictModel):
     job_name_prefix: str | None = Field(
         None, pattern=rf"^[a-zA-Z0-9](-*[a-zA-Z0-9]){{0,{JOB_PREFIX_MAX - 1}}}$")
     timeout_hours: float = Field(23.0, gt=0, le=24 * 365)
+    kms_key: IKeyLike = None
 
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> BatchTransformProps:
@@ -120,8 +129,13 @@ class BatchTransform(PricedConstruct):
     expression in ``schedule_time_zone`` [UTC]. Defaults: 1 instance, SageMaker's concurrency
     (1) and payload (6 MB), ``MultiRecord`` batches split by ``Line``, ``text/csv``, the state
     job is stopped and reported after ``timeout_hours`` [23] (before the next nightly run).
+    ``kms_key`` [none: service-managed keys] encrypts the job's output, the error topic and the
+    log group (the key's policy must let CloudWatch Logs use it: done for a key of this app).
+    The state machine and the schedule run as roles of their own whose permissions sit in one
+    customer-managed policy each.
     """
 
+    @checked_init(KIND)
     def __init__(
         self,
         scope: Construct,
@@ -144,9 +158,10 @@ class BatchTransform(PricedConstruct):
         error_topic: sns.ITopic | None = None,
         job_name_prefix: str | None = None,
         timeout_hours: float = 23.0,
+        kms_key: Any = None,
         max_monthly_usd: float | None = None,
     ) -> None:
-        path = child_path(scope, construct_id)
+        path = child_path(scope, construct_id, KIND)
         props = validate_props(BatchTransformProps, path, KIND, dict(
             model=model, instance_type=instance_type, traffic=traffic,
             input_s3_uri=input_s3_uri, output_s3_uri=output_s3_uri, schedule=schedule,
@@ -154,9 +169,10 @@ class BatchTransform(PricedConstruct):
             max_concurrent_transforms=max_concurrent_transforms, max_payload_mb=max_payload_mb,
             batch_strategy=batch_strategy, split_type=split_type, content_type=content_type,
             accept=accept, error_topic=error_topic, job_name_prefix=job_name_prefix,
-            timeout_hours=timeout_hours, max_monthly_usd=max_monthly_usd,
+            timeout_hours=timeout_hours, kms_key=kms_key, max_monthly_usd=max_monthly_usd,
         ))
-        pricing = pricing_context(scope, path)
+        check_same_app(scope, path, KIND, props)
+        pricing = pricing_context(scope, path, KIND)
         check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
@@ -168,10 +184,18 @@ class BatchTransform(PricedConstruct):
         self.model = sagemaker.CfnModel(
             self, "Model", execution_role_arn=self.role.role_arn,
             primary_container=_container(props.model))
-        self.error_topic: sns.ITopic = props.error_topic or secure_topic(self, "ErrorTopic")
-        self.log_group = logs.LogGroup(
-            self, "Logs", retention=logs.RetentionDays.THREE_MONTHS,
-            removal_policy=cdk.RemovalPolicy.RETAIN)
+        self.error_topic: sns.ITopic = props.error_topic or secure_topic(
+            self, "ErrorTopic", encryption_key=props.kms_key)
+        self.log_group = self._log_group(props)
+        stack = cdk.Stack.of(self)
+        self.state_machine_role = service_role(
+            self, "StateMachineRole", role_class=_StateMachineRole,
+            assumed_by=iam.ServicePrincipal("states.amazonaws.com", conditions={
+                "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID},
+                "ArnLike": {"aws:SourceArn": stack.format_arn(
+                    service="states", resource="stateMachine", resource_name="*",
+                    arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)}}),
+            description="Runs the batch transform's state machine")
         self.state_machine = sfn.StateMachine(
             self, "StateMachine",
             definition_body=sfn.DefinitionBody.from_chainable(self._definition(props)),
@@ -181,13 +205,27 @@ class BatchTransform(PricedConstruct):
             logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL,
                                 include_execution_data=False),
             comment=f"Batch transform {self.job_name_prefix} (constructs_lib)",
+            role=self.state_machine_role,
         )
+        # CDK makes the state machine depend on its role; the role ARN it reads already orders
+        # them (and the role on its policy), so the explicit DependsOn only draws cfn-lint W3005.
+        self._main_resource.add_deletion_override("DependsOn")
+        self._acknowledge_state_machine()
+        self.schedule_role = service_role(
+            self, "ScheduleRole",
+            assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com", conditions={
+                "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID,
+                                 "aws:SourceArn": stack.format_arn(
+                                     service="scheduler", resource="schedule-group",
+                                     resource_name="default")}}),
+            description="Starts the batch transform's state machine on schedule")
         self.schedule = scheduler.Schedule(
             self, "Schedule",
             schedule=scheduler.ScheduleExpression.expression(
                 props.schedule, cdk.TimeZone.of(props.schedule_time_zone)),
             target=scheduler_targets.StepFunctionsStartExecution(
-                self.state_machine, retry_attempts=3, max_event_age=cdk.Duration.hours(1)),
+                self.state_machine, retry_attempts=3, max_event_age=cdk.Duration.hours(1),
+                role=self.schedule_role),
             description=f"Starts batch transform {self.job_name_prefix}",
         )
 
@@ -208,6 +246,34 @@ class BatchTransform(PricedConstruct):
         ]
         for statement in statements:
             self.role.add_to_principal_policy(statement)
+        if props.kms_key is not None:
+            props.kms_key.grant(self.role, *KMS_WRITE)  # the job writes encrypted output
+        # On the library's role or on one passed in: these two wildcards are this grant's.
+        nag.acknowledge_grant(self.role, [statements[0].resources[0],
+                                          statements[2].resources[0]], nag.REASON_S3_PREFIX)
+
+    def _log_group(self, props: BatchTransformProps) -> logs.LogGroup:
+        """Retained three months; encrypted with ``kms_key`` (else CloudWatch Logs' own keys)."""
+        group = logs.LogGroup(
+            self, "Logs", retention=logs.RetentionDays.THREE_MONTHS,
+            removal_policy=cdk.RemovalPolicy.RETAIN, encryption_key=props.kms_key)
+        if props.kms_key is not None:
+            # CloudWatch Logs must be allowed to use the key (a no-op for an imported key).
+            props.kms_key.grant_encrypt_decrypt(iam.ServicePrincipal(
+                f"logs.{cdk.Stack.of(self).region}.amazonaws.com"))
+        else:
+            nag.acknowledge(group, nag.LOG_GROUP_KMS, nag.REASON_STATE_MACHINE_LOGS)
+        return group
+
+    def _acknowledge_state_machine(self) -> None:
+        """What the Step Functions integration needs beyond a nameable resource, and tracing."""
+        stack = cdk.Stack.of(self)
+        policy = self.state_machine_role.policy
+        nag.acknowledge_wildcard(policy, stack.format_arn(
+            service="sagemaker", resource="transform-job", resource_name="*"),
+            nag.REASON_TRANSFORM_JOBS)
+        nag.acknowledge(policy, f"{nag.IAM_WILDCARD}[Resource::*]", nag.REASON_LOG_DELIVERY)
+        nag.acknowledge(self.state_machine, nag.SFN_TRACING, nag.REASON_SFN_TRACING)
 
     def _definition(self, props: BatchTransformProps) -> sfn.IChainable:
         instance = props.instance_type.removeprefix("ml.")
@@ -233,6 +299,7 @@ class BatchTransform(PricedConstruct):
             ),
             transform_output=tasks.TransformOutput(
                 s3_output_path=props.output_s3_uri, accept=props.accept,
+                encryption_key=props.kms_key,
                 assemble_with=(tasks.AssembleWith.LINE if props.split_type == "Line"
                                else tasks.AssembleWith.NONE)),
             transform_resources=tasks.TransformResources(
@@ -278,6 +345,21 @@ class BatchTransform(PricedConstruct):
             )
 
         return advise(own(p.traffic), own, Workload(p.traffic, p.instance_type), pricing)
+
+
+class _StateMachineRole(ExecutionRole):
+    """Narrows the one statement of the Step Functions SageMaker integration that names no
+    resource: ``sagemaker:ListTags`` (read on the job it started, to return the job's tags) on
+    '*' becomes ListTags on this account's transform jobs."""
+
+    def add_to_principal_policy(self, statement: iam.PolicyStatement
+                                ) -> iam.AddToPrincipalPolicyResult:
+        if statement.actions == ["sagemaker:ListTags"] and statement.resources == ["*"]:
+            statement = iam.PolicyStatement(
+                actions=["sagemaker:ListTags"],
+                resources=[cdk.Stack.of(self).format_arn(
+                    service="sagemaker", resource="transform-job", resource_name="*")])
+        return super().add_to_principal_policy(statement)
 
 
 _SPLIT = {"Line": "LINE", "RecordIO": "RECORD_IO", "TFRecord": "TF_RECORD", "None": "NONE"}

@@ -18,9 +18,16 @@ from constructs import Construct
 from pydantic import Field, model_validator
 
 from . import limits
+from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
-from ._private.models import StrictModel, child_path, validate_props
+from ._private.models import (
+    StrictModel,
+    check_same_app,
+    checked_init,
+    child_path,
+    validate_props,
+)
 from ._private.roles import execution_role as new_execution_role
 from ._private.scaling import autoscale_variant
 from .config import S3_URI, AutoscalingOptions, IKeyLike, InstanceType, IRoleLike, ModelSpec
@@ -39,6 +46,7 @@ from .defaults import DEFAULT_VARIANT_NAME, stable_endpoint_name
 from .deployment import Deployment
 from .errors import ConfigurationError, FieldProblem, Problem
 from .pricing.instances import instance_facts
+from .realtime import _no_kms_reason
 from .traffic import TrafficHint
 from .variant import VariantHost, VariantOptions, fleet_problems
 
@@ -149,6 +157,7 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
 
     _multi_model = True
 
+    @checked_init(KIND)
     def __init__(
         self,
         scope: Construct,
@@ -173,7 +182,7 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         retain_variant_properties: bool | None = None,
         reset_on_update: tuple[str, ...] | list[str] = (),
     ) -> None:
-        path = child_path(scope, construct_id)
+        path = child_path(scope, construct_id, KIND)
         props = validate_props(MultiModelEndpointProps, path, KIND, dict(
             image_uri=image_uri, models_s3_prefix=models_s3_prefix, instance_type=instance_type,
             traffic=traffic, models=models or {}, instance_count=instance_count,
@@ -185,7 +194,8 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
             reset_on_update=tuple(reset_on_update),
         ))
         model = props.model
-        pricing = pricing_context(scope, path)
+        check_same_app(scope, path, KIND, props)
+        pricing = pricing_context(scope, path, KIND)
         check_priceable(lambda: type(self)._price(
             props, pricing, type(self)._specs_from_props(props)), path, KIND)
         super().__init__(scope, construct_id, pricing)
@@ -205,6 +215,9 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         self.endpoint_config = sagemaker.CfnEndpointConfig(
             self, "EndpointConfig", production_variants=[self._primary_variant],
             kms_key_id=props.kms_key.key_arn if props.kms_key else None)
+        if props.kms_key is None:
+            nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
+                            _no_kms_reason(props.instance_type))
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint", endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
             endpoint_name=props.endpoint_name or stable_endpoint_name(self, props.deployment))

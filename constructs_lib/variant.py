@@ -8,7 +8,7 @@ never on a multi-model endpoint, no rolling update on a multi-variant endpoint.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import aws_cdk as cdk
 import jsii
@@ -22,7 +22,13 @@ from pydantic import Field, model_validator
 from . import limits
 from ._private.context import check_priceable
 from ._private.alarms import default_rollback_alarms
-from ._private.models import StrictModel, child_path, validate_props
+from ._private.models import (
+    StrictModel,
+    check_same_app,
+    checked_init,
+    child_path,
+    validate_props,
+)
 from ._private.roles import execution_role
 from ._private.scaling import autoscale_variant
 from .config import AutoscalingOptions, InstanceType, ModelSpec
@@ -41,6 +47,17 @@ __all__ = ["Variant", "VariantHost", "VariantOptions"]
 
 KIND = "Variant"
 RETAINABLE = ("DesiredInstanceCount", "DesiredWeight")
+
+
+class VariantKwargs(TypedDict, total=False):
+    """The options of ``add_variant`` (see :class:`Variant`)."""
+
+    model: ModelSpec | dict[str, Any] | None
+    instance_type: str | None
+    instance_count: int | None
+    weight: float
+    autoscaling: AutoscalingOptions | dict[str, Any] | None
+    shadow: bool
 
 
 class VariantOptions(StrictModel):
@@ -139,14 +156,11 @@ class VariantHost:
     alarm_topic: sns.ITopic | None
     alarms: list[cloudwatch.IAlarm]
 
-    def add_variant(self, name: str, *, model: ModelSpec | dict[str, Any] | None = None,
-                    instance_type: str | None = None, instance_count: int | None = None,
-                    weight: float = 1.0, autoscaling: AutoscalingOptions | dict[str, Any] | None = None,
-                    shadow: bool = False) -> Variant:
-        """Add a variant named ``name`` (also its construct id); see :class:`Variant`."""
-        return Variant(self, name, model=model, instance_type=instance_type,
-                       instance_count=instance_count, weight=weight, autoscaling=autoscaling,
-                       shadow=shadow)
+    def add_variant(self, name: str, *args: Any, **options: Unpack[VariantKwargs]) -> Variant:
+        """Add a variant named ``name`` (also its construct id); ``options`` as for
+        :class:`Variant` (model, instance_type, instance_count, weight, autoscaling, shadow).
+        A misspelt or positional option is a ``ConfigurationError`` naming the variant's path."""
+        return Variant(self, name, *args, **options)
 
     @property
     def variants(self) -> list[Variant]:
@@ -236,18 +250,20 @@ class Variant(Construct):
     estimate, and an info annotation of its own. Errors are raised before any node is created.
     """
 
+    @checked_init(KIND)
     def __init__(self, endpoint: VariantHost, construct_id: str, *, name: str | None = None,
                  model: ModelSpec | dict[str, Any] | None = None, instance_type: str | None = None,
                  instance_count: int | None = None, weight: float = 1.0,
                  autoscaling: AutoscalingOptions | dict[str, Any] | None = None,
                  shadow: bool = False) -> None:
-        path = child_path(endpoint, construct_id)
+        path = child_path(endpoint, construct_id, KIND)
         if not isinstance(endpoint, VariantHost):
             raise ConfigurationError.single(path, "scope", type(endpoint).__name__,
                                             "a RealTimeEndpoint or MultiModelEndpoint", kind=KIND)
         props = validate_props(VariantOptions, path, KIND, dict(
             name=name or construct_id, model=model, instance_type=instance_type,
             instance_count=instance_count, weight=weight, autoscaling=autoscaling, shadow=shadow))
+        check_same_app(endpoint, path, KIND, props)
         host = endpoint.props
         others = [v.props for v in endpoint._variants] + [props]
         problems = fleet_problems(primary_name=host.variant_name, primary_weight=host.variant_weight,

@@ -48,12 +48,16 @@ class DocumentProcessingStack(cdk.Stack):
             max_concurrent_invocations_per_instance=2,
             invocation_timeout_s=300,
         )
-        # The upload service submits documents and reads the extracted fields back.
+        # The upload service submits documents and reads the extracted fields back. Its grants
+        # go into a customer-managed policy (not the role's inline DefaultPolicy).
+        self.uploader_policy = iam.ManagedPolicy(
+            self, "UploaderPolicy", description="Submit and collect async document extractions")
         self.uploader = iam.Role(
             self, "UploaderRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Document upload service: submits and collects async extractions")
-        self.extractor.grant_invoke(self.uploader)
-        self.extractor.grant_read_results(self.uploader)
+            description="Document upload service: submits and collects async extractions",
+            managed_policies=[self.uploader_policy])
+        self.extractor.grant_invoke(self.uploader_policy)
+        self.extractor.grant_read_results(self.uploader_policy)
         cdk.CfnOutput(self, "EndpointName", value=self.extractor.endpoint_name)
         cdk.CfnOutput(self, "InputLocation", value=self.extractor.s3_uri("input/"))
         cdk.CfnOutput(self, "SuccessTopic", value=self.extractor.success_topic.topic_arn)

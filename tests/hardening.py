@@ -21,9 +21,12 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 
 from constructs_lib import (
+    AsyncEndpoint,
     AutoscalingOptions,
+    BatchTransform,
     DataCaptureOptions,
     ModelSpec,
+    MultiModelEndpoint,
     RealTimeEndpoint,
     ScheduledScaling,
     ServerlessEndpoint,
@@ -90,6 +93,29 @@ def features_stack(app: cdk.App) -> cdk.Stack:
         traffic=TrafficHint(requests_per_month=50_000), memory_mb=1024, max_concurrency=20,
         provisioned_concurrency=2,
     )
+    # The newer constructs with their options on: a customer key everywhere, an NVMe type,
+    # a variant with its own model and role, a multi-model fleet with a key and two variants.
+    AsyncEndpoint(
+        stack, "AsyncNvme",
+        model=ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/docs/model.tar.gz"),
+        instance_type="ml.g5.xlarge", kms_key=key, min_instances=0, max_instances=2,
+        traffic=TrafficHint(requests_per_month=2_000, avg_duration_ms=20_000, payload_kb=8192),
+    )
+    BatchTransform(
+        stack, "BatchEncrypted",
+        model=ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/churn/model.tar.gz"),
+        instance_type="ml.m5.xlarge", kms_key=key, schedule="rate(1 day)",
+        input_s3_uri="s3://data-bucket/in/", output_s3_uri="s3://data-bucket/out/",
+        traffic=TrafficHint(records_per_run=100_000, runs_per_month=30, avg_duration_ms=5),
+    )
+    fleet = MultiModelEndpoint(
+        stack, "FleetEncrypted",
+        image_uri=IMAGE, models_s3_prefix="s3://models-bucket/tenants/",
+        instance_type="ml.m5.xlarge", kms_key=key, traffic=traffic,
+        autoscaling=AutoscalingOptions(min_instances=1, max_instances=3),
+    )
+    fleet.add_variant("Next", model=ModelSpec(
+        image_uri=IMAGE, model_data_url="s3://models-bucket/tenants-v2/"), weight=0.2)
     return stack
 
 

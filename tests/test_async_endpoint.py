@@ -46,7 +46,13 @@ def test_async_config_wires_output_failure_paths_and_topics(stack):
 def test_output_bucket_is_private_versioned_ssl_only_and_retained(stack):
     endpoint(stack)
     t = Template.from_stack(stack)
-    t.resource_count_is("AWS::S3::Bucket", 1)
+    # The output bucket and its server-access-log bucket (defaults.secure_bucket), both retained.
+    buckets = t.find_resources("AWS::S3::Bucket")
+    assert sorted(n[:len("DocsOutputBucket")] + ("AccessLogs" in n) * "AccessLogs"
+                  for n in buckets) == ["DocsOutputBucket", "DocsOutputBucketAccessLogs"]
+    [output] = [b for n, b in buckets.items() if "AccessLogs" not in n]
+    assert output["Properties"]["LoggingConfiguration"]["DestinationBucketName"]["Ref"].startswith(
+        "DocsOutputBucketAccessLogs")
     t.has_resource("AWS::S3::Bucket", {
         "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
         "Properties": Match.object_like({
@@ -86,9 +92,12 @@ def test_kms_key_encrypts_bucket_topics_and_results(stack):
     t.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": key_arn})
     t.has_resource_properties("AWS::SageMaker::EndpointConfig", {"AsyncInferenceConfig": {
         "OutputConfig": Match.object_like({"KmsKeyId": key_arn})}})
-    role_policy = next(p for p in t.find_resources("AWS::IAM::Policy").values()
-                       if "ExecutionRole" in json.dumps(p["Properties"]["Roles"]))
-    assert "kms:GenerateDataKey*" in json.dumps(role_policy)
+    [role_policy] = t.find_resources("AWS::IAM::ManagedPolicy").values()  # the execution role's
+    assert '"kms:GenerateDataKey"' in json.dumps(role_policy)
+    assert "*" not in json.dumps([s["Action"] for s in role_policy["Properties"][
+        "PolicyDocument"]["Statement"] if "kms:Decrypt" in s["Action"]])
+    # The instances' storage volume is encrypted with the key too (ml.m5 has no local NVMe).
+    t.has_resource_properties("AWS::SageMaker::EndpointConfig", {"KmsKeyId": key_arn})
     t.has_resource_properties("AWS::S3::Bucket", {"BucketEncryption": {
         "ServerSideEncryptionConfiguration": [Match.object_like({
             "ServerSideEncryptionByDefault": Match.object_like({"SSEAlgorithm": "aws:kms"})})]}})
@@ -166,8 +175,13 @@ def test_min_one_needs_no_wake_up_policy(stack):
 def test_execution_role_reads_input_writes_output_and_failure_publishes_topics(stack):
     endpoint(stack)
     t = Template.from_stack(stack)
-    [policy] = t.find_resources("AWS::IAM::Policy").values()
-    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    t.resource_count_is("AWS::IAM::Policy", 0)  # no inline policy: one managed policy
+    [(policy_id, policy)] = t.find_resources("AWS::IAM::ManagedPolicy").items()
+    all_statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    # The model's own statements (image, artifact, logs, metrics: see test_realtime) aside,
+    # these are the grants of the async endpoint.
+    statements = [s for s in all_statements if "Sid" not in s]
+    assert len(statements) == len(all_statements) - 5
     text = str(statements)
     assert "/input/*" in text and "/output/*" in text and "/failure/*" in text
     publish = [s for s in statements if s["Action"] == "sns:Publish"]
@@ -178,9 +192,17 @@ def test_execution_role_reads_input_writes_output_and_failure_publishes_topics(s
     assert set(s3_statements) == {'"s3:GetObject"', '["s3:PutObject", "s3:AbortMultipartUpload"]'}
     assert "/input/*" in str(s3_statements['"s3:GetObject"']["Resource"])
     assert "/input/" not in str(s3_statements['["s3:PutObject", "s3:AbortMultipartUpload"]'])
-    # The endpoint is created after these grants, so its first results can be written.
+    # The endpoint is created after these grants, so its first results can be written:
+    # endpoint -> config -> model -> role -> (ManagedPolicyArns) this policy.
+    [(role_id, role)] = t.find_resources("AWS::IAM::Role").items()
+    assert role["Properties"]["ManagedPolicyArns"] == [{"Ref": policy_id}]
+    [model] = t.find_resources("AWS::SageMaker::Model").values()
+    assert model["Properties"]["ExecutionRoleArn"] == {"Fn::GetAtt": [role_id, "Arn"]}
+    [(config_id, config)] = t.find_resources("AWS::SageMaker::EndpointConfig").items()
+    assert "Fn::GetAtt" in json.dumps(config["Properties"]["ProductionVariants"][0]["ModelName"])
     [ep] = t.find_resources("AWS::SageMaker::Endpoint").values()
-    assert ep["DependsOn"] == [next(iter(t.find_resources("AWS::IAM::Policy")))]
+    assert ep["Properties"]["EndpointConfigName"] == {"Fn::GetAtt": [config_id,
+                                                                     "EndpointConfigName"]}
 
 
 def test_grant_invoke_is_async_invoke_plus_the_input_prefix(stack):
@@ -264,3 +286,12 @@ def test_bad_props_error_names_path_field_value_and_allowed(stack, overrides, fi
     assert f"  - {field}=" in message
     assert re.search(allowed, message), message
     assert stack.node.try_find_child("Docs") is None
+
+
+def test_kms_key_leaves_local_nvme_volumes_to_their_hardware_keys(stack):
+    key = kms.Key(stack, "Key", enable_key_rotation=True)
+    endpoint(stack, kms_key=key, instance_type="ml.g5.xlarge")
+    t = Template.from_stack(stack)
+    [config] = t.find_resources("AWS::SageMaker::EndpointConfig").values()
+    assert "KmsKeyId" not in config["Properties"]  # SageMaker refuses it for NVMe types
+    assert "KmsKeyId" in config["Properties"]["AsyncInferenceConfig"]["OutputConfig"]

@@ -40,6 +40,9 @@ class Builder:
     build: Callable[..., Any]
     baseline: dict[str, Any]
     path: str = PATH
+    host: Callable[[cdk.Stack, dict[str, Any]], Any] | None = None
+    """For a construct that lives in another (a Variant in its endpoint): builds that scope
+    from the stack and the row's ``host`` override, before the tree is counted."""
 
 
 def _construct(name: str) -> Callable[..., Any]:
@@ -52,7 +55,22 @@ BUILDERS: dict[str, Builder] = {
         "model": MODEL, "instance_type": "ml.m5.large", "traffic": TRAFFIC}),
     "ServerlessEndpoint": Builder(_construct("ServerlessEndpoint"), {
         "model": MODEL, "traffic": TRAFFIC}),
-    # Next: "AsyncEndpoint", "BatchTransform", "MultiModelEndpoint", "Variant" (one line each).
+    "AsyncEndpoint": Builder(_construct("AsyncEndpoint"), {
+        "model": MODEL, "instance_type": "ml.m5.xlarge",
+        "traffic": {"requests_per_month": 2_000, "avg_duration_ms": 20_000}}),
+    "BatchTransform": Builder(_construct("BatchTransform"), {
+        "model": MODEL, "instance_type": "ml.m5.xlarge", "schedule": "cron(0 2 * * ? *)",
+        "input_s3_uri": "s3://data-bucket/in/", "output_s3_uri": "s3://data-bucket/out/",
+        "traffic": {"records_per_run": 100_000, "runs_per_month": 30, "avg_duration_ms": 5}}),
+    "MultiModelEndpoint": Builder(_construct("MultiModelEndpoint"), {
+        "image_uri": IMAGE, "models_s3_prefix": "s3://tenant-models/scoring/",
+        "instance_type": "ml.m5.large", "traffic": TRAFFIC}),
+    # Through the endpoint's add_variant; the endpoint ("Host") is built first.
+    "Variant": Builder(lambda host, *args, **kw: host.add_variant(*args, **kw), {},
+                       path=f"Test/Host/{ID}",
+                       host=lambda stack, extra: constructs_lib.RealTimeEndpoint(
+                           stack, "Host", model=MODEL, instance_type="ml.m5.large",
+                           traffic=TRAFFIC, **extra)),
 }
 
 
@@ -115,6 +133,8 @@ OTHER_APP_ROLE = Make(lambda s: iam.Role(
 SCHEDULE_BACKWARDS = {"business_hours_min_instances": 2, "start_hour_utc": 18,
                       "end_hour_utc": 8}
 RT, SL, TH = "RealTimeEndpoint", "ServerlessEndpoint", "TrafficHint"
+AS, BT, MM, VA = "AsyncEndpoint", "BatchTransform", "MultiModelEndpoint", "Variant"
+MM_MODEL = {"image_uri": IMAGE, "model_data_url": "s3://tenant-models/scoring-v2/"}
 
 CASES: list[Case] = [
     # The traffic hint on its own (errors name the model).
@@ -148,6 +168,7 @@ CASES: list[Case] = [
     bad(RT, "traffic.requests_per_month", NAN, traffic={"requests_per_month": NAN}),
     bad(SL, "traffic.avg_duration_ms", -1, traffic={"avg_duration_ms": -1}),
     # RealTimeEndpoint.
+    bad(RT, "variant_weight", 0, variant_weight=0, variants=[{"name": "B", "weight": 0}]),
     bad(RT, "instance_type", instance_type="m5.large"),
     bad(RT, "instance_type", instance_type="ml.zz9.huge"),
     bad(RT, "instance_type", "(missing)", instance_type=DROP),
@@ -215,24 +236,94 @@ CASES: list[Case] = [
     bad(SL, "endpoint_name", endpoint_name="-leading-dash"),
     bad(SL, "region", "eu-west-1", region="eu-west-1"),
     bad(SL, "(positional)", ("positional",), construct_id=(ID, "positional")),
+    # AsyncEndpoint.
+    bad(AS, "min_instances", 3, min_instances=3, max_instances=2),
+    bad(AS, "max_instances", max_instances=0),
+    bad(AS, "max_concurrent_invocations_per_instance",
+        max_concurrent_invocations_per_instance=1001),
+    bad(AS, "invocation_timeout_s", invocation_timeout_s=3601),
+    bad(AS, "traffic.avg_duration_ms", 1_000_000,
+        traffic={"requests_per_month": 10, "avg_duration_ms": 1_000_000}),
+    bad(AS, "traffic.payload_kb", 1_048_577,
+        traffic={"requests_per_month": 10, "payload_kb": 1_048_577}),
+    bad(AS, "memory_mb", memory_mb=2048),
+    bad(AS, "provisioned_concurrency", provisioned_concurrency=2),
+    bad(AS, "instance_type", None, instance_type=DROP),
+    bad(AS, "input_prefix", input_prefix="input"),
+    bad(AS, "output_prefix", output_prefix="/output/"),
+    bad(AS, "failure_prefix", "output/", failure_prefix="output/"),
+    bad(AS, "output_bucket", output_bucket="my-results-bucket"),
+    bad(AS, "success_topic", success_topic="arn:aws:sns:us-east-1:123456789012:done"),
+    bad(AS, "kms_key", kms_key=OTHER_APP_KEY),
+    bad(AS, "max_instance", max_instance=2),
+    # BatchTransform.
+    bad(BT, "schedule", "(missing)", schedule=DROP),
+    bad(BT, "schedule", schedule="cron(0 2 * *)"),
+    bad(BT, "schedule", schedule="every night"),
+    bad(BT, "max_concurrent_transforms", 20, max_concurrent_transforms=20, max_payload_mb=6),
+    bad(BT, "instance_count", instance_count=101),
+    bad(BT, "input_s3_uri", input_s3_uri="https://data-bucket/in/"),
+    bad(BT, "output_s3_uri", output_s3_uri="s3://Data_Bucket/out/"),
+    bad(BT, "output_s3_uri", "s3://data-bucket/in", output_s3_uri="s3://data-bucket/in"),
+    bad(BT, "traffic.runs_per_month", None, traffic={"records_per_run": 1000}),
+    bad(BT, "traffic.records_per_run", None, traffic={"runs_per_month": 30}),
+    bad(BT, "job_name_prefix", job_name_prefix="-nightly"),
+    bad(BT, "timeout_hours", timeout_hours=0),
+    bad(BT, "split_type", split_type="Lines"),
+    bad(BT, "schedule_time_zone", schedule_time_zone="not a zone"),
+    bad(BT, "kms_key", instance_type="ml.m5.xlarge", kms_key="alias/my-key"),
+    # MultiModelEndpoint.
+    bad(MM, "models_s3_prefix", models_s3_prefix="s3://tenant-models/scoring"),
+    bad(MM, "models_s3_prefix", models_s3_prefix="tenant-models/scoring/"),
+    bad(MM, "models", "(both)", models={"customer-001.tar.gz": TRAFFIC}),
+    bad(MM, "traffic", "(neither)", traffic=DROP),
+    bad(MM, "models[' leading-space.tar.gz']", " leading-space.tar.gz", traffic=DROP,
+        models={" leading-space.tar.gz": TRAFFIC}),
+    bad(MM, "variants[0].shadow", True, variants=[{"name": "S", "shadow": True}]),
+    bad(MM, "variants[0].model.model_data_url", ARTIFACT,
+        variants=[{"name": "B", "model": MODEL}]),
+    bad(MM, "kms_key", instance_type="ml.g5.xlarge", kms_key=EXISTING_KEY),
+    bad(MM, "instance_count", instance_count=0),
+    bad(MM, "model_cache", model_cache="On"),
+    bad(MM, "variant_weight", 0, variant_weight=0,
+        variants=[{"name": "B", "weight": 0, "model": MM_MODEL}]),
+    bad(MM, "model_data_url", model_data_url="s3://tenant-models/scoring/"),
+    # Variant (add_variant on a RealTimeEndpoint "Host").
+    bad(VA, "weight", weight=-1),
+    bad(VA, "name", "AllTraffic", construct_id="AllTraffic"),
+    bad(VA, "construct_id", "B", construct_id="B", host={"variants": [{"name": "B"}]}),
+    bad(VA, "variants", 11, host={"variants": [{"name": f"v{i}"} for i in range(9)]}),
+    bad(VA, "shadow", True, shadow=True, model=MM_MODEL, host={"variants": [{"name": "B"}]}),
+    bad(VA, "deployment", "rolling", host={"deployment": constructs_lib.RollingDeployment()}),
+    bad(VA, "instance_type", instance_type="ml.zz9.huge"),
+    bad(VA, "instance_count", 5, instance_count=5, autoscaling={"max_instances": 2}),
+    bad(VA, "model.execution_role", OTHER_APP_ROLE,
+        model=nested(MODEL, execution_role=OTHER_APP_ROLE)),
+    bad(VA, "wieght", wieght=0.5),
+    bad(VA, "(positional)", ("positional",), construct_id=(ID, "positional")),
 ]
 
 
-def run(case: Case) -> tuple[cdk.Stack, Callable[[], Any]]:
-    """The stack and a thunk that builds the bad configuration in it."""
+def run(case: Case) -> tuple[Construct, Callable[[], Any]]:
+    """Where the construct would go (the stack, or a variant's endpoint) and a thunk that
+    builds the bad configuration there."""
     builder = BUILDERS[case.construct]
     stack = make_stack(case.context, region=case.region)
     if case.taken:
         Construct(stack, ID)
     props = {**builder.baseline}
-    for key, value in case.overrides.items():
+    overrides = dict(case.overrides)
+    host = (builder.host(stack, _resolve(overrides.pop("host", {}), stack)) if builder.host
+            else None)
+    for key, value in overrides.items():
         if value is DROP:
             props.pop(key, None)
             continue
         props[key] = _resolve(value, stack)
-    scope = stack if case.scope == "stack" else case.scope
+    tree = host or stack
+    scope = tree if case.scope == "stack" else case.scope
     args = case.construct_id if isinstance(case.construct_id, tuple) else (case.construct_id,)
-    return stack, lambda: builder.build(scope, *args, **props)
+    return tree, lambda: builder.build(scope, *args, **props)
 
 
 def _resolve(value: Any, stack: cdk.Stack) -> Any:
@@ -248,12 +339,14 @@ def _resolve(value: Any, stack: cdk.Stack) -> Any:
 def test_the_table_is_large_enough():
     assert len(CASES) >= 40
     assert {c.construct for c in CASES} >= set(BUILDERS)
+    for construct in BUILDERS:
+        assert sum(c.construct == construct for c in CASES) >= 6, construct
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input_raises_configuration_error(case: Case):
-    stack, build = run(case)
-    children_before = len(stack.node.children)
+    tree, build = run(case)  # the stack, or the endpoint a variant is added to
+    children_before = len(tree.node.children)
     with pytest.raises(ConfigurationError) as caught:
         build()
     error = caught.value
@@ -262,7 +355,7 @@ def test_bad_input_raises_configuration_error(case: Case):
     builder = BUILDERS[case.construct]
     expected_path = builder.path if case.scope == "stack" else str(case.construct_id)
     if case.construct_id not in (ID, (ID, "positional")):
-        expected_path = f"Test/{case.construct_id}"
+        expected_path = f"{builder.path.rsplit('/', 1)[0]}/{case.construct_id}"
     assert error.path == expected_path and f"'{expected_path}'" in message
     if case.construct != "TrafficHint":
         assert error.kind == case.construct and case.construct in message
@@ -275,6 +368,6 @@ def test_bad_input_raises_configuration_error(case: Case):
         assert any(_short(p.value) == shown or repr(case.value) in _short(p.value)
                    for p in named), (shown, message)
     # Nothing was added to the tree: no half-built construct.
-    assert len(stack.node.children) == children_before
+    assert len(tree.node.children) == children_before
     if not case.taken:
-        assert stack.node.try_find_child(ID) is None
+        assert tree.node.try_find_child(ID) is None

@@ -3,6 +3,7 @@
 import json
 import re
 
+import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
@@ -103,9 +104,17 @@ def test_schedule_starts_the_state_machine_in_its_time_zone(stack):
             "Arn": {"Ref": Match.string_like_regexp("ChurnStateMachine")},
             "RetryPolicy": {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 3}}),
     })
-    t.has_resource_properties("AWS::IAM::Policy", {"PolicyDocument": {"Statement": [{
+    # The schedule's own role: only StartExecution on this state machine, in a managed policy.
+    t.has_resource_properties("AWS::IAM::ManagedPolicy", {"PolicyDocument": {"Statement": [{
         "Action": "states:StartExecution", "Effect": "Allow",
         "Resource": {"Ref": Match.string_like_regexp("ChurnStateMachine")}}]}})
+    [schedule] = t.find_resources("AWS::Scheduler::Schedule").values()
+    role_id = schedule["Properties"]["Target"]["RoleArn"]["Fn::GetAtt"][0]
+    assert role_id.startswith("ChurnScheduleRole")
+    trust = t.to_json()["Resources"][role_id]["Properties"]["AssumeRolePolicyDocument"]
+    [statement] = trust["Statement"]
+    assert statement["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert set(statement["Condition"]["StringEquals"]) == {"aws:SourceAccount", "aws:SourceArn"}
 
 
 def test_state_machine_logs_every_state_to_a_retained_log_group(stack):
@@ -124,11 +133,14 @@ def test_passed_role_is_scoped_never_sagemaker_full_access(stack):
     t = Template.from_stack(stack)
     text = json.dumps(t.to_json())
     assert "AmazonSageMakerFullAccess" not in text
+    # No AWS managed policy on any role: only this template's own customer-managed ones.
+    managed = t.find_resources("AWS::IAM::ManagedPolicy")
     for role in t.find_resources("AWS::IAM::Role").values():
-        assert "ManagedPolicyArns" not in role["Properties"]
+        for arn in role["Properties"]["ManagedPolicyArns"]:
+            assert set(arn) == {"Ref"} and arn["Ref"] in managed, arn
+    t.resource_count_is("AWS::IAM::Policy", 0)  # and no inline policy
     # The state machine may pass only the model's execution role.
-    sm_policy = next(p for p in t.find_resources("AWS::IAM::Policy").values()
-                     if "StateMachineRole" in json.dumps(p["Properties"]["Roles"]))
+    sm_policy = next(p for name, p in managed.items() if name.startswith("ChurnStateMachineRole"))
     passes = [s for s in sm_policy["Properties"]["PolicyDocument"]["Statement"]
               if s["Action"] == "iam:PassRole"]
     [passed] = passes
@@ -139,8 +151,8 @@ def test_passed_role_is_scoped_never_sagemaker_full_access(stack):
 def test_execution_role_reads_input_prefix_and_writes_output_prefix_only(stack):
     batch(stack)
     t = Template.from_stack(stack)
-    policy = next(p for p in t.find_resources("AWS::IAM::Policy").values()
-                  if "ChurnExecutionRole" in json.dumps(p["Properties"]["Roles"]))
+    policy = next(p for name, p in t.find_resources("AWS::IAM::ManagedPolicy").items()
+                  if name.startswith("ChurnExecutionRolePolicy"))
     st = {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
     assert st["ReadTransformInput"]["Action"] == "s3:GetObject"
     assert st["ReadTransformInput"]["Resource"]["Fn::Join"][1][-1] == ":s3:::data-bucket/churn/in/*"
@@ -207,3 +219,46 @@ def test_long_construct_id_gives_a_prefix_that_fits_the_job_name(stack):
                        output_s3_uri="s3://data-bucket/b/", schedule="rate(1 day)")
     assert re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*", b.job_name_prefix)
     assert len(b.job_name_prefix) + 1 + 36 <= 63
+
+
+def test_state_machine_role_lists_tags_of_transform_jobs_only(stack):
+    batch(stack)
+    t = Template.from_stack(stack)
+    policy = next(p for name, p in t.find_resources("AWS::IAM::ManagedPolicy").items()
+                  if name.startswith("ChurnStateMachineRole"))
+    [list_tags] = [s for s in policy["Properties"]["PolicyDocument"]["Statement"]
+                   if s["Action"] == "sagemaker:ListTags"]
+    assert list_tags["Resource"]["Fn::Join"][1][-1] == ":transform-job/*"
+    [sm] = t.find_resources("AWS::StepFunctions::StateMachine").values()
+    assert "DependsOn" not in sm  # ordered by the role ARN it reads (cfn-lint W3005)
+
+
+def test_kms_key_encrypts_output_topic_and_logs(stack):
+    from aws_cdk import aws_kms as kms
+    key = kms.Key(stack, "Key", enable_key_rotation=True)
+    batch(stack, kms_key=key)
+    t = Template.from_stack(stack)
+    key_arn = {"Fn::GetAtt": [Match.string_like_regexp("Key"), "Arn"]}
+    t.has_resource_properties("AWS::Logs::LogGroup", {"KmsKeyId": key_arn})
+    t.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": key_arn})
+    asl = definition(stack)
+    task = asl["States"][asl["StartAt"]]
+    assert task["Parameters"]["TransformOutput"]["KmsKeyId"] == "TOKEN"
+    [key_res] = t.find_resources("AWS::KMS::Key").values()
+    principals = json.dumps(key_res["Properties"]["KeyPolicy"])
+    assert "logs.us-east-1.amazonaws.com" in principals
+    execution = next(p for name, p in t.find_resources("AWS::IAM::ManagedPolicy").items()
+                     if name.startswith("ChurnExecutionRolePolicy"))
+    [kms_grant] = [s for s in execution["Properties"]["PolicyDocument"]["Statement"]
+                   if "kms:Encrypt" in s["Action"]]
+    assert kms_grant["Action"] == ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+
+
+def test_prefix_grants_to_a_passed_role_are_acknowledged_on_it(stack):
+    role = iam.Role(stack, "Mine", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+    batch(stack, model=ModelSpec(image_uri=IMAGE, execution_role=role))
+    acked = [e.data for e in role.node.metadata
+             if e.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY]
+    ids = {rule for data in acked for rule in data}
+    assert any(i.endswith(":s3:::data-bucket/churn/in/*]") for i in ids), ids
+    assert any(i.endswith(":s3:::data-bucket/churn/out/*]") for i in ids), ids

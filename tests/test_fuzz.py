@@ -2,7 +2,9 @@
 
 Valid ones must build, synthesize and lint clean (cfn-lint, in-process); invalid ones must
 raise ``ConfigurationError``; nothing else may ever be raised. Example counts come from the
-Hypothesis profile (``ci``: 25 per construct; ``HYPOTHESIS_PROFILE=dev`` for more).
+Hypothesis profile (``ci``: 25 per construct; ``HYPOTHESIS_PROFILE=dev`` for more). Constructs:
+RealTimeEndpoint, ServerlessEndpoint, AsyncEndpoint, BatchTransform, MultiModelEndpoint, and
+variants added one by one (against an oracle of SageMaker's variant rules).
 """
 
 from __future__ import annotations
@@ -11,17 +13,22 @@ import math
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Template
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from constructs_lib import (
+    AsyncEndpoint,
+    BatchTransform,
     ConfigurationError,
+    MultiModelEndpoint,
     RealTimeEndpoint,
     ServerlessEndpoint,
     TrafficHint,
     load_price_book,
 )
+from constructs_lib.pricing.instances import instance_facts
 
 from .conftest import ARTIFACT, IMAGE
 from .hardening import cfn_lint
@@ -68,7 +75,8 @@ def check(build: Any, valid: bool, name: str) -> None:
     except ConfigurationError as error:
         note(str(error))
         assert not valid, f"a valid configuration was refused: {error}"
-        assert stack.node.try_find_child("Ep") is None
+        # (A refused variant leaves its endpoint as it was: checked where it is added.)
+        assert stack.node.try_find_child("Ep") is None or error.kind == "Variant"
         return
     assert valid, "an invalid configuration was accepted"
     template = Template.from_stack(stack).to_json()
@@ -168,6 +176,253 @@ def serverless_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
 def test_serverless_endpoint_configs(config: tuple[dict[str, Any], bool]) -> None:
     props, valid = config
     check(lambda s: ServerlessEndpoint(s, "Ep", **props), valid, "ServerlessEndpoint")
+
+
+def nvme(instance_type: str) -> bool:
+    facts = instance_facts(instance_type)
+    return facts is not None and facts.local_nvme_storage
+
+
+def with_key(props: dict[str, Any]) -> Any:
+    """A builder that gives the construct a rotated KMS key of its stack when ``kms`` is set."""
+    def build(make: Any) -> Any:
+        def run(stack: cdk.Stack) -> Any:
+            extra = dict(props)
+            if extra.pop("kms", False):
+                extra["kms_key"] = kms.Key(stack, "Key", enable_key_rotation=True)
+            return make(stack, extra)
+        return run
+    return build
+
+
+AS_BREAKS = ["min_above_max", "max_instances", "concurrency", "timeout", "duration_over_timeout",
+             "prefix", "same_prefixes", "serverless", "instance_type", "traffic.payload_kb",
+             "traffic.requests_per_month"]
+BAD_PREFIX = st.sampled_from(["input", "/input/", "in put/", "", "a" * 202 + "/"])
+
+
+@st.composite
+def async_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
+    broken = draw(st.none() | st.sampled_from(AS_BREAKS))
+    timeout = draw(st.integers(1, 3600))
+    low = draw(st.integers(0, 3))
+    props: dict[str, Any] = {
+        "model": {"image_uri": IMAGE, "model_data_url": ARTIFACT},
+        "instance_type": draw(st.sampled_from(HOSTING_TYPES)),
+        "traffic": draw(traffic(1_048_576, timeout * 1000, broken.split(".")[1] if broken and
+                                broken.startswith("traffic.") else None)),
+        "min_instances": low, "max_instances": draw(st.integers(max(low, 1), 10)),
+        "invocation_timeout_s": timeout,
+    }
+    if draw(st.booleans()):
+        props["max_concurrent_invocations_per_instance"] = draw(st.integers(1, 1000))
+    if draw(st.booleans()):
+        props["input_prefix"], props["output_prefix"], props["failure_prefix"] = draw(
+            st.lists(st.from_regex(r"\A[a-z0-9][a-z0-9/_-]{0,20}/\Z"), min_size=3, max_size=3,
+                     unique=True))
+    props["kms"] = draw(st.integers(0, 3)) == 0
+    if broken == "min_above_max":
+        props["min_instances"] = props["max_instances"] + draw(st.integers(1, 5))
+    elif broken == "max_instances":
+        props["max_instances"] = draw(st.sampled_from([0, -1, 1001]))
+        props["min_instances"] = 0
+    elif broken == "concurrency":
+        props["max_concurrent_invocations_per_instance"] = draw(st.sampled_from([0, -2, 1001]))
+    elif broken == "timeout":
+        props["invocation_timeout_s"] = draw(st.sampled_from([0, -1, 3601, 86400]))
+    elif broken == "duration_over_timeout":
+        props["traffic"]["avg_duration_ms"] = timeout * 1000 + draw(st.floats(1, 1e6))
+    elif broken == "prefix":
+        props[draw(st.sampled_from(["input_prefix", "output_prefix", "failure_prefix"]))] = \
+            draw(BAD_PREFIX)
+    elif broken == "same_prefixes":
+        props["output_prefix"] = props["failure_prefix"] = "results/"
+    elif broken == "serverless":
+        props[draw(st.sampled_from(["memory_mb", "max_concurrency", "provisioned_concurrency"]))] \
+            = draw(st.integers(1, 6144))
+    elif broken == "instance_type":
+        props["instance_type"] = draw(st.sampled_from(["ml.zz9.huge", "m5.large", None]))
+    return props, broken is None
+
+
+@given(async_configs())
+def test_async_endpoint_configs(config: tuple[dict[str, Any], bool]) -> None:
+    props, valid = config
+    check(with_key(props)(lambda s, p: AsyncEndpoint(s, "Ep", **p)), valid, "AsyncEndpoint")
+
+
+BT_BREAKS = ["schedule", "instance_count", "concurrent_payload", "input_s3_uri",
+             "output_s3_uri", "same_uris", "records", "timeout_hours", "job_name_prefix",
+             "traffic.avg_duration_ms"]
+S3_KEY = st.from_regex(r"\A[a-z0-9][a-z0-9/_-]{0,30}/\Z")
+
+
+@st.composite
+def batch_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
+    broken = draw(st.none() | st.sampled_from(BT_BREAKS))
+    keys = draw(st.lists(S3_KEY, min_size=2, max_size=2, unique_by=lambda k: k.rstrip("/")))
+    payload = draw(st.none() | st.integers(0, 100))
+    props: dict[str, Any] = {
+        "model": {"image_uri": IMAGE, "model_data_url": ARTIFACT},
+        "instance_type": draw(st.sampled_from(HOSTING_TYPES)),
+        "traffic": {"records_per_run": draw(st.floats(0, 1e9)),
+                    "runs_per_month": draw(st.floats(0, 1000)),
+                    "avg_duration_ms": draw(st.floats(0, 1e4))},
+        "input_s3_uri": f"s3://data-bucket/{keys[0]}",
+        "output_s3_uri": f"s3://{draw(st.sampled_from(['data-bucket', 'out.bucket-2']))}/"
+                         f"{keys[1]}",
+        "schedule": draw(st.sampled_from(["cron(0 2 * * ? *)", "rate(1 day)", "rate(6 hours)",
+                                          "cron(15 3 ? * MON-FRI *)"])),
+        "instance_count": draw(st.integers(1, 100)),
+        "max_payload_mb": payload,
+        "max_concurrent_transforms": draw(st.none() | st.integers(
+            1, max(1, min(100, 100 // max(payload if payload is not None else 6, 1))))),
+        "timeout_hours": draw(st.floats(0.1, 48)),
+        "kms": draw(st.integers(0, 3)) == 0,
+    }
+    if draw(st.booleans()):
+        props["job_name_prefix"] = draw(st.from_regex(r"\A[a-zA-Z0-9](-?[a-zA-Z0-9]){0,20}\Z"))
+    if broken == "schedule":
+        props["schedule"] = draw(st.sampled_from(["cron(0 2 * *)", "daily", "rate(0 days)",
+                                                  "rate(1 fortnight)", ""]))
+    elif broken == "instance_count":
+        props["instance_count"] = draw(st.sampled_from([0, -1, 101]))
+    elif broken == "concurrent_payload":
+        props["max_payload_mb"] = draw(st.integers(6, 100))
+        props["max_concurrent_transforms"] = 100 // props["max_payload_mb"] + 1
+    elif broken in ("input_s3_uri", "output_s3_uri"):
+        props[broken] = draw(st.sampled_from(["https://b/in/", "s3://", "s3://Bad_Bucket/x/",
+                                              "data-bucket/in/"]))
+    elif broken == "same_uris":
+        props["output_s3_uri"] = props["input_s3_uri"].rstrip("/")
+    elif broken == "records":
+        del props["traffic"][draw(st.sampled_from(["records_per_run", "runs_per_month"]))]
+    elif broken == "timeout_hours":
+        props["timeout_hours"] = draw(st.sampled_from([0, -1, 24 * 366]))
+    elif broken == "job_name_prefix":
+        props["job_name_prefix"] = draw(st.sampled_from(["-x", "a_b", "a" * 40, ""]))
+    elif broken == "traffic.avg_duration_ms":
+        props["traffic"]["avg_duration_ms"] = draw(BAD_FLOATS)
+    return props, broken is None
+
+
+@given(batch_configs())
+def test_batch_transform_configs(config: tuple[dict[str, Any], bool]) -> None:
+    props, valid = config
+    check(with_key(props)(lambda s, p: BatchTransform(s, "Ep", **p)), valid, "BatchTransform")
+
+
+MM_BREAKS = ["prefix", "both", "neither", "model_name", "kms_nvme", "shadow", "single_model",
+             "instance_count", "weights_zero", "duplicate_variant"]
+
+
+@st.composite
+def multimodel_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
+    broken = draw(st.none() | st.sampled_from(MM_BREAKS))
+    instance_type = draw(st.sampled_from(HOSTING_TYPES))
+    props: dict[str, Any] = {
+        "image_uri": IMAGE, "models_s3_prefix": f"s3://tenant-models/{draw(S3_KEY)}",
+        "instance_type": instance_type,
+        "kms": not nvme(instance_type) and draw(st.integers(0, 3)) == 0,
+    }
+    if draw(st.booleans()):
+        props["models"] = {f"customer-{i:03d}.tar.gz": draw(traffic(6144, 60_000, None))
+                           for i in range(draw(st.integers(1, 5)))}
+    else:
+        props["traffic"] = draw(traffic(6144, 60_000, None))
+    if draw(st.booleans()):
+        low = draw(st.integers(1, 3))
+        props["autoscaling"] = {"min_instances": low, "max_instances": draw(st.integers(low, 6))}
+    elif draw(st.booleans()):
+        props["instance_count"] = draw(st.integers(1, 5))
+    variants = draw(st.integers(0, 2))
+    props["variants"] = [{"name": f"v{i}", "weight": draw(st.floats(0.1, 5)),
+                          "model": {"image_uri": IMAGE,
+                                    "model_data_url": f"s3://tenant-models/v{i}/"}}
+                         for i in range(variants)]
+    if broken == "prefix":
+        props["models_s3_prefix"] = draw(st.sampled_from(["s3://tenant-models/scoring",
+                                                          "tenant-models/x/", "s3://B_b/x/"]))
+    elif broken == "both":
+        props["traffic"] = props["models"] = {"a.tar.gz": {}}
+        props["traffic"] = {}
+    elif broken == "neither":
+        props.pop("traffic", None)
+        props.pop("models", None)
+    elif broken == "model_name":
+        props.pop("traffic", None)
+        props["models"] = {" leading.tar.gz": {}}
+    elif broken == "kms_nvme":
+        props["instance_type"] = draw(st.sampled_from([t for t in HOSTING_TYPES if nvme(t)]))
+        props["kms"] = True
+    elif broken == "shadow":
+        props["variants"] = [{"name": "s", "shadow": True}]
+    elif broken == "single_model":
+        props["variants"] = [{"name": "b", "model": {"image_uri": IMAGE,
+                                                     "model_data_url": ARTIFACT}}]
+    elif broken == "instance_count":
+        props.pop("autoscaling", None)
+        props["instance_count"] = draw(st.sampled_from([0, 1001]))
+    elif broken == "weights_zero":
+        props["variant_weight"] = 0
+        props["variants"] = [{**v, "weight": 0} for v in props["variants"]]
+    elif broken == "duplicate_variant":
+        props["variants"] = [{"name": "AllTraffic"}]
+    return props, broken is None
+
+
+@given(multimodel_configs())
+def test_multimodel_endpoint_configs(config: tuple[dict[str, Any], bool]) -> None:
+    props, valid = config
+    check(with_key(props)(lambda s, p: MultiModelEndpoint(s, "Ep", **p)), valid,
+          "MultiModelEndpoint")
+
+
+def fleet_ok(primary_weight: float, variants: list[dict[str, Any]]) -> bool:
+    """SageMaker's variant rules, stated independently of the library (the oracle)."""
+    names = ["AllTraffic"] + [v["name"] for v in variants]
+    production = [primary_weight] + [v["weight"] for v in variants if not v["shadow"]]
+    shadows = [v for v in variants if v["shadow"]]
+    return (len(names) <= 10 and len(set(names)) == len(names) and sum(production) > 0
+            and (not shadows or (len(shadows) == 1 and len(production) == 1)))
+
+
+@st.composite
+def variant_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
+    """A RealTimeEndpoint and variants added one by one (each addition is checked, so the
+    sequence is valid when every prefix of it is)."""
+    # Weighted towards valid fleets (Hypothesis favours early choices); each rule is broken
+    # now and then.
+    primary = draw(st.sampled_from([1.0, 0.5, 1.0, 0.0]))
+    count = draw(st.sampled_from([1, 2, 3, 1, 0, 9, 10]))
+    variants = [{"name": draw(st.sampled_from([f"v{i}"] * 12 + ["v0", "AllTraffic"])),
+                 "weight": draw(st.sampled_from([1.0, 0.2, 3.0, 1.0, 0.0])),
+                 "shadow": draw(st.integers(0, 9)) == 9,
+                 "instance_type": draw(st.none() | st.sampled_from(HOSTING_TYPES[:8]))}
+                for i in range(count)]
+    valid = all(fleet_ok(primary, variants[:n]) for n in range(count + 1))
+    return {"variant_weight": primary, "variants": variants}, valid
+
+
+@given(variant_configs())
+def test_variant_configs(config: tuple[dict[str, Any], bool]) -> None:
+    props, valid = config
+
+    def build(stack: cdk.Stack) -> None:
+        ep = RealTimeEndpoint(stack, "Ep", model={"image_uri": IMAGE, "model_data_url": ARTIFACT},
+                              instance_type="ml.m5.large", traffic=TrafficHint(
+                                  requests_per_month=1_000_000, avg_duration_ms=30),
+                              variant_weight=props["variant_weight"])
+        for v in props["variants"]:
+            before = [c.node.id for c in ep.node.children]
+            try:
+                ep.add_variant(v["name"], weight=v["weight"], shadow=v["shadow"],
+                               instance_type=v["instance_type"])
+            except ConfigurationError:
+                assert [c.node.id for c in ep.node.children] == before  # nothing half-built
+                raise
+
+    check(build, valid, "Variant")
 
 
 ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10, 10**12)

@@ -17,6 +17,12 @@ RESOURCE_STAR_ALLOWED: dict[str, str] = {
         "CreateNetworkInterface", "CreateNetworkInterfacePermission", "DeleteNetworkInterface",
         "DeleteNetworkInterfacePermission", "DescribeDhcpOptions", "DescribeNetworkInterfaces",
         "DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcs")},
+    # BatchTransform's state machine logs to CloudWatch Logs through vended log delivery.
+    **{f"logs:{a}": "CloudWatch Logs vended-delivery action Step Functions logging needs; no "
+                    "resource-level permissions (AWS documents it with Resource '*')" for a in (
+        "CreateLogDelivery", "GetLogDelivery", "UpdateLogDelivery", "DeleteLogDelivery",
+        "ListLogDeliveries", "PutResourcePolicy", "DescribeResourcePolicies",
+        "DescribeLogGroups")},
 }
 """Action -> why it may have Resource '*'. Nothing may ever have Action '*' or 'svc:*'."""
 

@@ -50,8 +50,11 @@ def test_model_cache_enabled_by_default(stack):
 
 def test_role_reads_only_the_prefix(stack):
     fleet(stack)
-    [role] = Template.from_stack(stack).find_resources("AWS::IAM::Role").values()
-    statements = {s["Sid"]: s for s in role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]}
+    t = Template.from_stack(stack)
+    [role] = t.find_resources("AWS::IAM::Role").values()
+    [(policy_id, policy)] = t.find_resources("AWS::IAM::ManagedPolicy").items()
+    assert role["Properties"]["ManagedPolicyArns"] == [{"Ref": policy_id}]
+    statements = {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
     assert statements["ReadModelArtifact"]["Resource"] == {
         "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::tenant-models/scoring/*"]]}
     assert statements["ListModelPrefix"]["Condition"] == {

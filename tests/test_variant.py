@@ -284,10 +284,11 @@ def test_variant_model_inherits_vpc_and_network_isolation(stack):
     from aws_cdk import aws_ec2 as ec2
     vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0, subnet_configuration=[
         ec2.SubnetConfiguration(name="p", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)])
-    ep = endpoint(stack, vpc={"vpc": vpc, "subnet_ids": ("subnet-1",)}, network_isolation=True)
+    ep = endpoint(stack, vpc={"vpc": vpc, "subnet_ids": ("subnet-0123456789abcdef0",)},
+                  network_isolation=True)
     ep.add_variant("Blue", model=V2)
     models = Template.from_stack(stack).find_resources("AWS::SageMaker::Model")
     assert len(models) == 2
     for res in models.values():
         assert res["Properties"]["EnableNetworkIsolation"] is True
-        assert res["Properties"]["VpcConfig"]["Subnets"] == ["subnet-1"]
+        assert res["Properties"]["VpcConfig"]["Subnets"] == ["subnet-0123456789abcdef0"]

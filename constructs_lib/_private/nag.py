@@ -17,7 +17,8 @@ import json
 from typing import Any
 
 import aws_cdk as cdk
-from constructs import IConstruct
+from aws_cdk import aws_iam as iam
+from constructs import Construct, IConstruct
 
 IAM_WILDCARD = "AwsSolutions-IAM5"
 S3_ACCESS_LOGS = ("AwsSolutions-S1", "HIPAA.Security-S3BucketLoggingEnabled")
@@ -25,6 +26,8 @@ S3_REPLICATION = "HIPAA.Security-S3BucketReplicationEnabled"
 S3_KMS_DEFAULT = "HIPAA.Security-S3DefaultEncryptionKMS"
 ENDPOINT_CONFIG_KMS = "HIPAA.Security-SageMakerEndpointConfigurationKMSKeyConfigured"
 INLINE_POLICY = "HIPAA.Security-IAMNoInlinePolicy"
+LOG_GROUP_KMS = "HIPAA.Security-CloudWatchLogGroupEncrypted"
+SFN_TRACING = "AwsSolutions-SF2"
 
 REASON_ECR_LOGIN = (
     "ecr:GetAuthorizationToken has no resource-level permissions (AWS requires Resource '*'); "
@@ -43,6 +46,31 @@ REASON_VPC = (
 REASON_S3_PREFIX = (
     "SageMaker writes objects under a generated key below the configured prefix; the grant is "
     "limited to that prefix of this one bucket"
+)
+REASON_ASYNC_PREFIX = (
+    "asynchronous inference reads and writes one object per request under a generated key "
+    "below a prefix (input, output or failure) of the endpoint's bucket; the grant names exactly "
+    "the actions needed on that prefix only"
+)
+REASON_TRANSFORM_JOBS = (
+    "each execution starts a transform job named <prefix>-<execution id>, generated at run "
+    "time; the Step Functions SageMaker integration (.sync) creates, describes, tags, lists the "
+    "tags of and stops it, so it is limited to transform jobs of this account and region"
+)
+REASON_LOG_DELIVERY = (
+    "logs:CreateLogDelivery and the other CloudWatch Logs vended-delivery actions Step "
+    "Functions needs to log a state machine have no resource-level permissions (AWS requires "
+    "Resource '*')"
+)
+REASON_SFN_TRACING = (
+    "a two-state machine that starts one transform job and waits: every transition is already "
+    "in its execution history and its ALL-level log group; X-Ray tracing would add xray: "
+    "permissions on Resource '*' and trace nothing the job's own logs do not show"
+)
+REASON_STATE_MACHINE_LOGS = (
+    "no kms_key was passed: the log group holds state transitions only (execution data is "
+    "excluded) and CloudWatch Logs encrypts it at rest with its own keys; pass kms_key for a "
+    "customer-managed key"
 )
 REASON_ARTIFACT_PREFIX = (
     "the model artifact is a prefix (the URL ends in '/'), read-only and limited to it"
@@ -68,6 +96,21 @@ def acknowledge_wildcard(scope: IConstruct, resource: Any, reason: str) -> None:
 
 def acknowledge_wildcard_action(scope: IConstruct, action: str, reason: str) -> None:
     acknowledge(scope, f"{IAM_WILDCARD}[Action::{action}]", reason)
+
+
+def acknowledge_grant(grantee: Any, resources: list[Any], reason: str) -> None:
+    """Acknowledge ``AwsSolutions-IAM5`` for exactly the wildcard ``resources`` a construct of
+    the library granted to ``grantee`` (a role, a managed policy), on the construct holding the
+    statements: an ExecutionRole's managed policy, else the grantee itself. A grantee that is no
+    construct (an account principal, say) holds no policy to check."""
+    target = grantee
+    policy = getattr(grantee, "policy", None)
+    if isinstance(policy, iam.ManagedPolicy):
+        target = policy
+    if not isinstance(target, Construct):
+        return
+    for resource in resources:
+        acknowledge_wildcard(target, resource, reason)
 
 
 def flatten(node: Any) -> str:

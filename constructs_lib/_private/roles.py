@@ -126,3 +126,15 @@ def execution_role(scope: Construct, construct_id: str, model: ModelSpec, *,
         assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
         description="SageMaker execution role (least privilege, created by constructs_lib)",
     )
+
+
+def service_role(scope: Construct, construct_id: str, *, assumed_by: iam.IPrincipal,
+                 description: str, role_class: type[ExecutionRole] = ExecutionRole
+                 ) -> ExecutionRole:
+    """A role for an AWS service other than SageMaker (Step Functions, EventBridge Scheduler)
+    in the same shape as the execution role: one customer-managed policy ``<id>Policy``, empty
+    until CDK grants add their statements to it (so never an inline ``DefaultPolicy``)."""
+    policy = iam.ManagedPolicy(scope, f"{construct_id}Policy",
+                               description=f"{description} (least privilege, constructs_lib)")
+    return role_class(scope, construct_id, policy=policy, assumed_by=assumed_by,
+                      description=f"{description} (created by constructs_lib)")
