@@ -14,7 +14,8 @@ from constructs import Construct
 from ..cost.advice import SAVING_WARN_SHARE
 from ..cost.estimate import CostEstimate
 from ..cost.model import PricingContext
-from . import surface
+from . import context, surface
+from .models import child_path
 
 
 class PricedConstruct(Construct):
@@ -26,11 +27,18 @@ class PricedConstruct(Construct):
     """
 
     _pricing: PricingContext
+    _surface_on_main_resource = False
+    """True when a subclass registers the cost aspect on its main resource as it creates it
+    (``EndpointBase`` does): a leaf is visited once at synth, where an aspect on this construct
+    would be called back (a jsii round trip each) for every node below it."""
 
     def __init__(self, scope: Construct, construct_id: str, pricing: PricingContext) -> None:
         super().__init__(scope, construct_id)
         self._pricing = pricing
-        surface.register(self)
+        self._construct_path = child_path(scope, construct_id)
+        context.remember(scope, self, self._construct_path, pricing)
+        if not self._surface_on_main_resource:
+            surface.register(self, self)
 
     @property
     @abstractmethod
@@ -49,7 +57,7 @@ class PricedConstruct(Construct):
         self._main_resource.add_metadata("CostEstimate", estimate.to_metadata())
         # Where the estimate came from, for reports (path metadata is off outside the CLI).
         self._main_resource.add_metadata(
-            surface.SOURCE_KEY, {"path": self.node.path, "construct": type(self).__name__})
+            surface.SOURCE_KEY, {"path": self._construct_path, "construct": type(self).__name__})
         message = estimate.summary()
         alt = estimate.cheapest_alternative
         if alt is not None and estimate.monthly_usd > 0 and (
@@ -70,10 +78,25 @@ class PricedConstruct(Construct):
 
 
 class EndpointBase(PricedConstruct):
-    """An ``AWS::SageMaker::Endpoint`` with the handles users wire to."""
+    """An ``AWS::SageMaker::Endpoint`` with the handles users wire to.
 
-    _endpoint: sagemaker.CfnEndpoint
+    Subclasses assign ``self._endpoint`` once; that registers the cost aspect on it.
+    """
+
     _variant_names: list[str]
+    _surface_on_main_resource = True
+    __endpoint: sagemaker.CfnEndpoint | None = None
+
+    @property
+    def _endpoint(self) -> sagemaker.CfnEndpoint:
+        assert self.__endpoint is not None, "EndpointBase subclasses set self._endpoint"
+        return self.__endpoint
+
+    @_endpoint.setter
+    def _endpoint(self, endpoint: sagemaker.CfnEndpoint) -> None:
+        if self.__endpoint is None:
+            surface.register(self, endpoint)
+        self.__endpoint = endpoint
 
     @property
     def _main_resource(self) -> cdk.CfnResource:

@@ -1,10 +1,17 @@
-"""Where a construct is priced: its stack's region and the price book chosen in CDK context."""
+"""Where a construct is priced: its stack's region and the price book chosen in CDK context.
+
+Every answer here costs jsii round trips, so each is read once and kept beside the scope it
+describes (weakly): a node's path, stack and stack environment never change, and a scope's
+context is frozen once it has a child (``constructs`` refuses ``set_context`` then), so the
+pricing context is reused from the second construct in the same scope on.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import aws_cdk as cdk
 from constructs import Construct
@@ -14,6 +21,7 @@ from ..cost.model import PricingContext
 from ..errors import ConfigurationError
 from ..pricing.price_book import PriceNotFoundError, load_price_book
 from ..traffic import HOURS_PER_MONTH
+from .models import remember_path, scope_path
 
 DEFAULT_REGION = "us-east-1"
 CTX_PRICE_BOOK = "cost:price-book"
@@ -21,21 +29,60 @@ CTX_HOURLY_OVERRIDES = "cost:hourly-overrides"
 CTX_HOURS_PER_MONTH = "cost:hours-per-month"
 
 
-def _json_context(scope: Construct, key: str) -> Any:
-    value = scope.node.try_get_context(key)
+_PRICING: WeakKeyDictionary[Any, PricingContext] = WeakKeyDictionary()
+_STACKS: WeakKeyDictionary[Any, cdk.Stack] = WeakKeyDictionary()
+_ENVS: WeakKeyDictionary[Any, tuple[str, str, str, bool]] = WeakKeyDictionary()
+
+
+def stack_of(scope: Construct) -> cdk.Stack:
+    """``cdk.Stack.of(scope)``, looked up once per scope."""
+    stack = _STACKS.get(scope)
+    if stack is None:
+        stack = _STACKS[scope] = cdk.Stack.of(scope)
+    return stack
+
+
+def stack_env(scope: Construct) -> tuple[str, str, str]:
+    """The partition, region and account of ``scope``'s stack (tokens when not concrete)."""
+    return _env(stack_of(scope))[:3]
+
+
+def _env(stack: cdk.Stack) -> tuple[str, str, str, bool]:
+    env = _ENVS.get(stack)
+    if env is None:
+        region = stack.region
+        env = _ENVS[stack] = (stack.partition, region, stack.account,
+                              cdk.Token.is_unresolved(region))
+    return env
+
+
+def remember(scope: Construct, construct: Construct, path: str,
+             pricing: PricingContext) -> None:
+    """Keep what ``construct``, just added under ``scope``, shares with its later siblings."""
+    _PRICING[scope] = pricing  # scope has a child now: its context can no longer change
+    _STACKS[construct] = stack_of(scope)
+    remember_path(construct, path)
+
+
+def _json_context(scope: Construct, context: dict[str, Any], key: str) -> Any:
+    value = context.get(key)
     if isinstance(value, str) and key != CTX_PRICE_BOOK:
         try:
             return json.loads(value)
         except json.JSONDecodeError:
             raise ConfigurationError.single(
-                scope.node.path or "App", f"context[{key!r}]", value, "must be JSON"
+                scope_path(scope) or "App", f"context[{key!r}]", value, "must be JSON"
             ) from None
     return value
 
 
 def pricing_context(scope: Construct, path: str) -> PricingContext:
     """Price book, overrides and region for a construct about to be created at ``path``."""
-    overrides = _json_context(scope, CTX_HOURLY_OVERRIDES) or {}
+    cached = _PRICING.get(scope)
+    if cached is not None:
+        return cached
+    context = scope.node.get_all_context() or {}  # one round trip for the three keys
+    overrides = _json_context(scope, context, CTX_HOURLY_OVERRIDES) or {}
     if not isinstance(overrides, dict) or not all(
         isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0
         for k, v in overrides.items()
@@ -44,19 +91,17 @@ def pricing_context(scope: Construct, path: str) -> PricingContext:
             path, f"context[{CTX_HOURLY_OVERRIDES!r}]", overrides,
             'a JSON object of instance type to USD per hour, e.g. {"ml.g5.xlarge": 1.21}',
         )
-    hours = _json_context(scope, CTX_HOURS_PER_MONTH) or HOURS_PER_MONTH
+    hours = _json_context(scope, context, CTX_HOURS_PER_MONTH) or HOURS_PER_MONTH
     if not isinstance(hours, (int, float)) or isinstance(hours, bool) or not 0 < hours <= 744:
         raise ConfigurationError.single(
             path, f"context[{CTX_HOURS_PER_MONTH!r}]", hours, "a number of hours in (0, 744]"
         )
     try:
-        book = load_price_book(scope.node.try_get_context(CTX_PRICE_BOOK), overrides)
+        book = load_price_book(context.get(CTX_PRICE_BOOK), overrides)
     except PriceNotFoundError as error:
         raise ConfigurationError.single(path, f"context[{CTX_PRICE_BOOK!r}]",
-                                        scope.node.try_get_context(CTX_PRICE_BOOK),
-                                        str(error)) from None
-    region = cdk.Stack.of(scope).region
-    assumed = cdk.Token.is_unresolved(region)
+                                        context.get(CTX_PRICE_BOOK), str(error)) from None
+    _, region, _, assumed = _env(stack_of(scope))
     if assumed:
         region = DEFAULT_REGION
     try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -43,7 +45,29 @@ def validate_props(model: type[M], path: str, kind: str, data: dict[str, Any]) -
         raise ConfigurationError(path, error.problems, kind=kind) from None
 
 
+_PATHS: WeakKeyDictionary[Any, str] = WeakKeyDictionary()
+"""Node path of each scope seen: a path never changes, and reading it is two jsii calls."""
+_ID_SEPARATORS = re.compile("[/\n]")
+
+
+def scope_path(scope: Any) -> str:
+    """``scope.node.path``, read once per scope."""
+    path = _PATHS.get(scope)
+    if path is None:
+        path = _PATHS[scope] = scope.node.path
+    return path
+
+
 def child_path(scope: Any, construct_id: str) -> str:
-    """The path a construct will have, known before it is created (so errors leave no node)."""
-    parent = scope.node.path
-    return f"{parent}/{construct_id}" if parent else construct_id
+    """The path a construct will have, known before it is created (so errors leave no node).
+
+    The id is escaped as ``constructs`` does (a ``/`` or newline becomes ``--``).
+    """
+    parent = scope_path(scope)
+    cid = _ID_SEPARATORS.sub("--", construct_id)
+    return f"{parent}/{cid}" if parent else cid
+
+
+def remember_path(construct: Any, path: str) -> None:
+    """Record a construct's path computed by :func:`child_path` once it exists."""
+    _PATHS[construct] = path
