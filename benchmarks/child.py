@@ -27,23 +27,48 @@ REGION = "us-east-1"
 WAYS = ("ours", "floor", "l1", "alpha", "example")
 
 
-def _node_peak_kb() -> int:
-    """Peak resident set (VmHWM, KB) of the child processes of this one (the jsii kernel)."""
-    peak = 0
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+def _children(pid: str | None = None) -> list[str]:
+    """Pids of every descendant of this process: jsii's Node launcher and the Node process it
+    starts for the kernel."""
+    pids: list[str] = []
+    for task in Path(f"/proc/{pid or os.getpid()}/task").iterdir():
         try:
-            children = (task / "children").read_text().split()
+            direct = (task / "children").read_text().split()
         except OSError:
             continue
-        for pid in children:
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:
-                continue
-            for line in status.splitlines():
-                if line.startswith("VmHWM:"):
-                    peak += int(line.split()[1])
+        for child in direct:
+            pids += [child, *_children(child)]
+    return pids
+
+
+def _node_peak_kb() -> int:
+    """Peak resident set (VmHWM, KB) of the child processes of this one."""
+    peak = 0
+    for pid in _children():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak += int(line.split()[1])
     return peak
+
+
+def _cpu_s() -> tuple[float, float]:
+    """CPU seconds (user + system) used so far by this process, and by its descendants (Node).
+
+    Less sensitive than wall time to other load on a shared machine: reported beside it.
+    """
+    node = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in _children():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        node += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return time.process_time(), node
 
 
 def _stacks(app: Any, n: int) -> list[Any]:
@@ -119,15 +144,19 @@ def main(argv: list[str] | None = None) -> None:
         templates = load_templates(args.templates)
     else:
         templates = []
+    c1 = _cpu_s()
     t1 = time.perf_counter()
     app = build(args.way, args.n, args.outdir, templates)
     t2 = time.perf_counter()
     app.synth()
     t3 = time.perf_counter()
+    c3 = _cpu_s()
     result: dict[str, Any] = {
         "way": args.way, "n": args.n,
         "startup_s": t0 - T_START, "import_s": t1 - t0,
         "build_s": t2 - t1, "synth_s": t3 - t2, "build_synth_s": t3 - t1,
+        "build_synth_cpu_s": sum(c3) - sum(c1),
+        "py_cpu_s": c3[0] - c1[0], "node_cpu_s": c3[1] - c1[1],
         "py_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "node_hwm_kb": _node_peak_kb(),
         "node": os.environ.get("JSII_NODE", "node (PATH)"),

@@ -104,7 +104,8 @@ def measure(sizes: list[int], runs: int, runs_large: int, large: int, ways: list
                     r = run_child("benchmarks.child", args, node)
                     results.setdefault((way, n), []).append(r)
                     log(f"  N={n:<4} run {rep + 1}/{reps} {way:<6} build+synth "
-                        f"{r['build_synth_s']:6.2f} s  process {r['wall_s']:6.2f} s  "
+                        f"{r['build_synth_s']:6.2f} s (CPU {r['build_synth_cpu_s']:6.2f} s)  "
+                        f"process {r['wall_s']:6.2f} s  "
                         f"peak {(r['py_maxrss_kb'] + r['node_hwm_kb']) / 1024:6.0f} MB")
                 if rep == 0:
                     ours = _templates(work / f"ours-{n}-0")
@@ -132,18 +133,20 @@ def _mem(rows: list[dict[str, Any]]) -> float:
 def table(results: dict[tuple[str, int], list[dict[str, Any]]], sizes: list[int],
           ways: list[str]) -> str:
     others = [w for w in ways if w != "ours"]
-    head = (["N", "runs"] + [f"{w} s" for w in ways] + [f"ours/{w}" for w in others]
-            + [f"{w} process s" for w in ways] + [f"{w} MB" for w in ways])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    head = (["N", "runs", "measure"] + ways + [f"ours/{w}" for w in others])
+    lines = ["| " + " | ".join(head) + " |", "|---:|---:|---|" + "---:|" * (len(head) - 3)]
+    measures = [("build+synth wall s", "build_synth_s"), ("build+synth CPU s", "build_synth_cpu_s"),
+                ("process wall s", "wall_s"), ("peak MB", None)]
     for n in sizes:
-        ours = results[("ours", n)]
-        cells = [str(n), str(len(ours))]
-        cells += [f"{_med(results[(w, n)], 'build_synth_s'):.2f}" for w in ways]
-        cells += [f"**{_med(ours, 'build_synth_s') / _med(results[(w, n)], 'build_synth_s'):.2f}×**"
-                  for w in others]
-        cells += [f"{_med(results[(w, n)], 'wall_s'):.2f}" for w in ways]
-        cells += [f"{_mem(results[(w, n)]):.0f}" for w in ways]
-        lines.append("| " + " | ".join(cells) + " |")
+        runs = str(len(results[("ours", n)]))
+        for label, key in measures:
+            def med(w: str, n: int = n, key: str | None = key) -> float:
+                rows = results[(w, n)]
+                return _mem(rows) if key is None else _med(rows, key)
+            fmt = "{:.0f}" if key is None else "{:.2f}"
+            cells = [str(n), runs, label] + [fmt.format(med(w)) for w in ways]
+            cells += [f"**{med('ours') / med(w):.2f}×**" for w in others]
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -219,8 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: {machine(node)}")
     print(f"Command: python -m benchmarks.synth {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
     results, checks = measure(sizes, args.runs, args.runs_large, args.large, ways, node, log)
-    print("\nMedian seconds from `cdk.App()` to `app.synth()` returned (build+synth), ratios of "
-          "those medians,\nmedian whole-process seconds, median peak MB (Python + Node):\n")
+    print("\nMedians: seconds from `cdk.App()` to `app.synth()` returned (build+synth; wall, and "
+          "CPU of Python + Node),\nwhole-process wall seconds, peak MB (Python ru_maxrss + Node "
+          "VmHWM); ratios of the medians:\n")
     print(table(results, sizes, ways))
     print("\nSame template as ours: " + ", ".join(
         f"N={n}: " + " ".join(f"{w} {'yes' if ok else 'NO'}" for w, ok in c.items())
