@@ -3,7 +3,8 @@
 Validates the props of N endpoints of the benchmark mix, then times what the library does per
 construct at construction and at synth (price, alternatives, ``to_metadata()``, summary) with no
 CDK node in the way. Prints one JSON line: microseconds per construct (median of the repeats)
-and how many times a price book file was parsed in this process (must be 1).
+and how many times a price book file was parsed in this process (must be 1). Covers the
+real-time and serverless kinds; add a branch in ``_props`` for a new kind.
 """
 
 from __future__ import annotations
