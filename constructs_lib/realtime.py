@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aws_cdk import aws_applicationautoscaling as appscaling
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
@@ -44,6 +43,9 @@ from .defaults import DEFAULT_VARIANT_NAME, secure_bucket, stable_endpoint_name
 from .pricing.instances import instance_facts
 from .traffic import TrafficHint
 from .variant import VariantHost, VariantOptions, fleet_problems
+
+if TYPE_CHECKING:  # aws_ec2 is imported only for a VPC: it is 0.2 s and 24 MB of Python
+    from aws_cdk import aws_ec2 as ec2
 
 __all__ = ["RealTimeEndpoint", "RealTimeEndpointProps"]
 
@@ -249,6 +251,8 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         return advise(own(p.traffic), own, Workload(p.traffic, p.instance_type), pricing)
 
     def _vpc_config(self, options: VpcOptions, subnets: list[str]) -> dict[str, Any]:
+        from aws_cdk import aws_ec2 as ec2
+
         groups = list(options.security_groups) or [ec2.SecurityGroup(
             self, "SecurityGroup", vpc=options.vpc, allow_all_outbound=True,
             description="SageMaker model containers (no inbound)",
@@ -294,6 +298,8 @@ def _subnets(options: VpcOptions, path: str) -> list[str]:
     a configuration error here rather than a JavaScript error half-way through."""
     if options.subnet_ids:
         return list(options.subnet_ids)
+    from aws_cdk import aws_ec2 as ec2
+
     try:
         subnets = options.vpc.select_subnets(
             subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids
