@@ -1,12 +1,14 @@
 """The endpoint kinds the synth benchmark builds, each written three ways.
 
 A kind is a :class:`Kind`: a name plus one builder per way (``ours``: this library; ``l1``:
-hand-written typed L1 producing the same resources; ``alpha``: ``aws-cdk.aws-sagemaker-alpha``,
-or ``None`` when the alpha module has no equivalent). The fourth way, the raw-``CfnResource``
-floor, needs no builder: it re-emits the template ``ours`` produced.
+hand-written typed L1 producing the same resources, or ``None`` where not written;
+``alpha``: ``aws-cdk.aws-sagemaker-alpha``, or ``None`` when the alpha module has no
+equivalent). The fourth way, the raw-``CfnResource`` floor, needs no builder: it re-emits the
+template ``ours`` produced, so it covers every kind.
 
-To add a kind (AsyncEndpoint, BatchTransform, ...): write its builders, append a ``Kind`` to
-``KINDS``; ``mix()`` then deals endpoints round-robin over every kind. Builders take
+To add a kind: write its builders, append a ``Kind`` to ``KINDS``; ``mix()`` then deals
+endpoints round-robin over every kind (``ours`` and ``floor``), and over ``covering(way)`` for
+``l1`` and ``alpha``, each compared with ``ours`` over the same kinds. Builders take
 ``(scope, construct_id, i)`` and derive their settings from the index ``i`` only, so every way
 builds the same N endpoints and every run is deterministic.
 """
@@ -26,13 +28,15 @@ IMAGE_REPO = "sagemaker-xgboost"
 IMAGE_ACCOUNT, IMAGE_REGION = "683313688378", "us-east-1"
 REALTIME_TYPES = ("ml.c5.xlarge", "ml.m5.large", "ml.m5.xlarge", "ml.g5.xlarge")
 SERVERLESS_MEMORY = (1024, 2048, 3072, 4096, 5120, 6144)
+ASYNC_TYPES = ("ml.m5.xlarge", "ml.c5.xlarge", "ml.g4dn.xlarge")
+BATCH_TYPES = ("ml.m5.xlarge", "ml.m5.2xlarge", "ml.c5.xlarge")
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str
     ours: Builder
-    l1: Builder
+    l1: Builder | None
     alpha: Builder | None
 
 
@@ -88,6 +92,74 @@ def ours_serverless(scope: Construct, cid: str, i: int) -> None:
     )
 
 
+def async_settings(i: int) -> dict[str, Any]:
+    return {
+        "instance_type": ASYNC_TYPES[i % len(ASYNC_TYPES)], "max": 1 + i % 4,
+        "requests": 10_000 + 100 * i, "duration_ms": 5_000 + 10 * (i % 100),
+    }
+
+
+def batch_settings(i: int) -> dict[str, Any]:
+    return {
+        "instance_type": BATCH_TYPES[i % len(BATCH_TYPES)], "count": 1 + i % 3,
+        "records": 1_000_000 + 1_000 * i, "runs": 30, "duration_ms": 5 + i % 10,
+        "hour": i % 24,
+    }
+
+
+def multimodel_settings(i: int) -> dict[str, Any]:
+    return {
+        "instance_type": REALTIME_TYPES[i % len(REALTIME_TYPES)],
+        "models": {f"tenant-{j:02d}.tar.gz": 500_000 + 100_000 * j + 1_000 * i
+                   for j in range(4)},
+        "min": 1, "max": 3 + i % 3, "target": 2000 + 10 * (i % 50),
+    }
+
+
+def ours_async(scope: Construct, cid: str, i: int) -> None:
+    from constructs_lib import AsyncEndpoint, ModelSpec, TrafficHint
+
+    s = async_settings(i)
+    bucket, key = artifact(i)
+    AsyncEndpoint(
+        scope, cid,
+        model=ModelSpec(image_uri=IMAGE, model_data_url=f"s3://{bucket}/{key}"),
+        instance_type=s["instance_type"], max_instances=s["max"],
+        traffic=TrafficHint(requests_per_month=s["requests"], avg_duration_ms=s["duration_ms"],
+                            payload_kb=2048, busy_hours_per_day=10),
+    )
+
+
+def ours_batch(scope: Construct, cid: str, i: int) -> None:
+    from constructs_lib import BatchTransform, ModelSpec, TrafficHint
+
+    s = batch_settings(i)
+    bucket, key = artifact(i)
+    BatchTransform(
+        scope, cid,
+        model=ModelSpec(image_uri=IMAGE, model_data_url=f"s3://{bucket}/{key}"),
+        instance_type=s["instance_type"], instance_count=s["count"],
+        input_s3_uri=f"s3://bench-data/job{i}/in/", output_s3_uri=f"s3://bench-data/job{i}/out/",
+        schedule=f"cron(0 {s['hour']} * * ? *)",
+        traffic=TrafficHint(records_per_run=s["records"], runs_per_month=s["runs"],
+                            avg_duration_ms=s["duration_ms"], payload_kb=0, response_kb=0),
+    )
+
+
+def ours_multimodel(scope: Construct, cid: str, i: int) -> None:
+    from constructs_lib import AutoscalingOptions, MultiModelEndpoint, TrafficHint
+
+    s = multimodel_settings(i)
+    MultiModelEndpoint(
+        scope, cid, image_uri=IMAGE, models_s3_prefix=f"s3://bench-models/mme{i}/",
+        instance_type=s["instance_type"],
+        models={name: TrafficHint(requests_per_month=r, avg_duration_ms=40, busy_hours_per_day=14)
+                for name, r in s["models"].items()},
+        autoscaling=AutoscalingOptions(min_instances=s["min"], max_instances=s["max"],
+                                       target_invocations_per_instance=s["target"]),
+    )
+
+
 # --- hand-written typed L1 (same resources, same logical IDs) ----------------------------------
 
 _TOKENS: dict[str, str] = {}
@@ -102,38 +174,42 @@ def _token(name: str) -> str:
     return _TOKENS[name]
 
 
-def _l1_role(scope: Construct, i: int, region: str) -> Any:
+def _l1_role(scope: Construct, region: str, artifact_statements: list[dict[str, Any]]) -> Any:
+    """The execution role and its one customer-managed policy, as ``iam.CfnRole`` and
+    ``iam.CfnManagedPolicy`` under the same paths (hence logical IDs) as ours."""
     from aws_cdk import aws_iam as iam
 
     part = _token("partition")
-    bucket, key = artifact(i)
-    holder = Construct(scope, "ExecutionRole")  # same path, hence same logical ID, as iam.Role
+    policy = iam.CfnManagedPolicy(
+        Construct(scope, "ExecutionRolePolicy"), "Resource",
+        description="SageMaker execution role permissions (least privilege, constructs_lib)",
+        path="/",
+        policy_document={"Version": "2012-10-17", "Statement": [
+            {"Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
+                        "ecr:GetDownloadUrlForLayer"], "Effect": "Allow", "Sid": "PullModelImage",
+             "Resource": f"arn:{part}:ecr:{IMAGE_REGION}:{IMAGE_ACCOUNT}:repository/{IMAGE_REPO}"},
+            {"Action": "ecr:GetAuthorizationToken", "Effect": "Allow", "Resource": "*",
+             "Sid": "EcrLogin"},
+            *artifact_statements,
+            {"Action": ["logs:CreateLogGroup", "logs:CreateLogStream",
+                        "logs:DescribeLogStreams", "logs:PutLogEvents"],
+             "Effect": "Allow", "Sid": "WriteEndpointLogs",
+             "Resource": f"arn:{part}:logs:{region}:{_token('account')}:log-group:/aws/sagemaker/*"},
+            {"Action": "cloudwatch:PutMetricData", "Effect": "Allow", "Resource": "*",
+             "Sid": "PutEndpointMetrics",
+             "Condition": {"StringLike": {"cloudwatch:namespace": ["AWS/SageMaker*",
+                                                                   "/aws/sagemaker/*"]}}},
+        ]},
+    )
     return iam.CfnRole(
-        holder, "Resource",
+        Construct(scope, "ExecutionRole"), "Resource",
         assume_role_policy_document={
             "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow",
                            "Principal": {"Service": "sagemaker.amazonaws.com"}}],
             "Version": "2012-10-17",
         },
         description="SageMaker execution role (least privilege, created by constructs_lib)",
-        policies=[{"policyName": "ModelAccess", "policyDocument": {"Version": "2012-10-17",
-            "Statement": [
-                {"Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
-                            "ecr:GetDownloadUrlForLayer"], "Effect": "Allow", "Sid": "PullModelImage",
-                 "Resource": f"arn:{part}:ecr:{IMAGE_REGION}:{IMAGE_ACCOUNT}:repository/{IMAGE_REPO}"},
-                {"Action": "ecr:GetAuthorizationToken", "Effect": "Allow", "Resource": "*",
-                 "Sid": "EcrLogin"},
-                {"Action": "s3:GetObject", "Effect": "Allow", "Sid": "ReadModelArtifact",
-                 "Resource": f"arn:{part}:s3:::{bucket}/{key}"},
-                {"Action": ["logs:CreateLogGroup", "logs:CreateLogStream",
-                            "logs:DescribeLogStreams", "logs:PutLogEvents"],
-                 "Effect": "Allow", "Sid": "WriteEndpointLogs",
-                 "Resource": f"arn:{part}:logs:{region}:{_token('account')}:log-group:/aws/sagemaker/*"},
-                {"Action": "cloudwatch:PutMetricData", "Effect": "Allow", "Resource": "*",
-                 "Sid": "PutEndpointMetrics",
-                 "Condition": {"StringLike": {"cloudwatch:namespace": ["AWS/SageMaker*",
-                                                                       "/aws/sagemaker/*"]}}},
-            ]}}],
+        managed_policy_arns=[policy.ref],
     )
 
 
@@ -141,11 +217,19 @@ def _l1_model_and_config(ep: Construct, i: int, variant: dict[str, Any]) -> Any:
     from aws_cdk import aws_sagemaker as sagemaker
 
     bucket, key = artifact(i)
-    role = _l1_role(ep, i, IMAGE_REGION)
+    role = _l1_role(ep, IMAGE_REGION, [
+        {"Action": "s3:GetObject", "Effect": "Allow", "Sid": "ReadModelArtifact",
+         "Resource": f"arn:{_token('partition')}:s3:::{bucket}/{key}"}])
     model = sagemaker.CfnModel(
         ep, "Model", execution_role_arn=role.attr_arn,
         primary_container={"image": IMAGE, "modelDataUrl": f"s3://{bucket}/{key}"},
     )
+    return _l1_config_and_endpoint(ep, model, variant)
+
+
+def _l1_config_and_endpoint(ep: Construct, model: Any, variant: dict[str, Any]) -> Any:
+    from aws_cdk import aws_sagemaker as sagemaker
+
     config = sagemaker.CfnEndpointConfig(
         ep, "EndpointConfig",
         production_variants=[{**variant, "variantName": "AllTraffic",
@@ -155,31 +239,62 @@ def _l1_model_and_config(ep: Construct, i: int, variant: dict[str, Any]) -> Any:
         ep, "Endpoint", endpoint_config_name=config.attr_endpoint_config_name)
 
 
-def l1_realtime(scope: Construct, cid: str, i: int) -> None:
+def _l1_invocation_scaling(ep: Construct, endpoint: Any, min_: int, max_: int,
+                           target: float) -> None:
     from aws_cdk import aws_applicationautoscaling as appscaling
 
+    scalable = appscaling.CfnScalableTarget(
+        ep, "ScalableTarget", service_namespace="sagemaker",
+        scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+        resource_id=f"endpoint/{endpoint.attr_endpoint_name}/variant/AllTraffic",
+        min_capacity=min_, max_capacity=max_,
+    )
+    appscaling.CfnScalingPolicy(
+        ep, "InvocationsScaling", policy_name="invocations-per-instance",
+        policy_type="TargetTrackingScaling", scaling_target_id=scalable.ref,
+        target_tracking_scaling_policy_configuration={
+            "targetValue": target,
+            "predefinedMetricSpecification": {
+                "predefinedMetricType": "SageMakerVariantInvocationsPerInstance"},
+            "scaleInCooldown": 300, "scaleOutCooldown": 60,
+        },
+    )
+
+
+def l1_realtime(scope: Construct, cid: str, i: int) -> None:
     s = realtime_settings(i)
     ep = Construct(scope, cid)
     endpoint = _l1_model_and_config(ep, i, {
         "instanceType": s["instance_type"], "initialInstanceCount": s["min"],
         "initialVariantWeight": 1.0,
     })
-    target = appscaling.CfnScalableTarget(
-        ep, "ScalableTarget", service_namespace="sagemaker",
-        scalable_dimension="sagemaker:variant:DesiredInstanceCount",
-        resource_id=f"endpoint/{endpoint.attr_endpoint_name}/variant/AllTraffic",
-        min_capacity=s["min"], max_capacity=s["max"],
+    _l1_invocation_scaling(ep, endpoint, s["min"], s["max"], s["target"])
+
+
+def l1_multimodel(scope: Construct, cid: str, i: int) -> None:
+    from aws_cdk import aws_sagemaker as sagemaker
+
+    s = multimodel_settings(i)
+    ep = Construct(scope, cid)
+    part = _token("partition")
+    role = _l1_role(ep, IMAGE_REGION, [
+        {"Action": "s3:GetObject", "Effect": "Allow", "Sid": "ReadModelArtifact",
+         "Resource": f"arn:{part}:s3:::bench-models/mme{i}/*"},
+        {"Action": "s3:ListBucket", "Effect": "Allow", "Sid": "ListModelPrefix",
+         "Resource": f"arn:{part}:s3:::bench-models",
+         "Condition": {"StringLike": {"s3:prefix": [f"mme{i}/*"]}}},
+    ])
+    model = sagemaker.CfnModel(
+        ep, "Model", execution_role_arn=role.attr_arn,
+        primary_container={"image": IMAGE, "mode": "MultiModel",
+                           "modelDataUrl": f"s3://bench-models/mme{i}/",
+                           "multiModelConfig": {"modelCacheSetting": "Enabled"}},
     )
-    appscaling.CfnScalingPolicy(
-        ep, "InvocationsScaling", policy_name="invocations-per-instance",
-        policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
-        target_tracking_scaling_policy_configuration={
-            "targetValue": s["target"],
-            "predefinedMetricSpecification": {
-                "predefinedMetricType": "SageMakerVariantInvocationsPerInstance"},
-            "scaleInCooldown": 300, "scaleOutCooldown": 60,
-        },
-    )
+    endpoint = _l1_config_and_endpoint(ep, model, {
+        "instanceType": s["instance_type"], "initialInstanceCount": s["min"],
+        "initialVariantWeight": 1.0,
+    })
+    _l1_invocation_scaling(ep, endpoint, s["min"], s["max"], s["target"])
 
 
 def l1_serverless(scope: Construct, cid: str, i: int) -> None:
@@ -248,7 +363,18 @@ def alpha_serverless(scope: Construct, cid: str, i: int) -> None:
 KINDS: list[Kind] = [
     Kind("realtime+autoscaling", ours_realtime, l1_realtime, alpha_realtime),
     Kind("serverless", ours_serverless, l1_serverless, alpha_serverless),
+    # No typed-L1 rewrite (17 resources: buckets with access logs, topics, backlog scaling and
+    # its alarm) and no alpha equivalent: compared with the floor only.
+    Kind("async", ours_async, None, None),
+    # The state machine's definition, its roles and the scheduler's: floor only.
+    Kind("batch", ours_batch, None, None),
+    Kind("multimodel+autoscaling", ours_multimodel, l1_multimodel, None),
 ]
+
+
+def covering(way: str) -> list[Kind]:
+    """The kinds ``way`` (``ours``, ``l1``, ``alpha``) has a builder for."""
+    return [k for k in KINDS if getattr(k, way) is not None]
 
 
 def mix(n: int, kinds: list[Kind] | None = None) -> list[Kind]:

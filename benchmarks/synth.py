@@ -36,6 +36,20 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WAYS = ("ours", "floor", "l1", "alpha")
+BASELINE = {"floor": "ours", "l1": "ours-l1", "alpha": "ours-alpha"}
+"""The run each way is compared with: ``ours`` over the same kinds (``kinds.covering``)."""
+
+
+def runs_for(ways: list[str]) -> list[str]:
+    """Child runs in order: each ``ours`` baseline before the way that needs it."""
+    out: list[str] = []
+    for way in ["ours"] + [w for w in ways if w != "ours"]:
+        base = BASELINE.get(way)
+        if base and base not in out:
+            out.append(base)
+        if way not in out:
+            out.append(way)
+    return out
 
 
 def default_node() -> str | None:
@@ -96,7 +110,7 @@ def measure(sizes: list[int], runs: int, runs_large: int, large: int, ways: list
             reps = runs_large if n >= large else runs
             for rep in range(reps):
                 # "ours" first: the floor re-emits the templates of this very run.
-                for way in ["ours"] + [w for w in ways if w != "ours"]:
+                for way in runs_for(ways):
                     outdir = work / f"{way}-{n}-{rep}"
                     args = [way, str(n), "--outdir", str(outdir)]
                     if way == "floor":
@@ -114,8 +128,8 @@ def measure(sizes: list[int], runs: int, runs_large: int, large: int, ways: list
                         checks[n]["floor"] = _templates(work / f"floor-{n}-0") == ours
                     if "l1" in ways:
                         checks[n]["l1"] = (_templates(work / f"l1-{n}-0")
-                                           == _strip_metadata(ours))
-                for way in ways:  # keep only the run in progress on disk
+                                           == _strip_metadata(_templates(work / f"ours-l1-{n}-0")))
+                for way in runs_for(ways):  # keep only the run in progress on disk
                     shutil.rmtree(work / f"{way}-{n}-{rep - 1}", ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -132,8 +146,10 @@ def _mem(rows: list[dict[str, Any]]) -> float:
 
 def table(results: dict[tuple[str, int], list[dict[str, Any]]], sizes: list[int],
           ways: list[str]) -> str:
+    """Medians per way; ``ours/X`` divides ``ours`` over X's kinds by X (see ``BASELINE``)."""
     others = [w for w in ways if w != "ours"]
-    head = (["N", "runs", "measure"] + ways + [f"ours/{w}" for w in others])
+    cols = runs_for(ways)
+    head = ["N", "runs", "measure"] + [_label(c) for c in cols] + [f"ours/{w}" for w in others]
     lines = ["| " + " | ".join(head) + " |", "|---:|---:|---|" + "---:|" * (len(head) - 3)]
     measures = [("build+synth wall s", "build_synth_s"), ("build+synth CPU s", "build_synth_cpu_s"),
                 ("process wall s", "wall_s"), ("peak MB", None)]
@@ -144,10 +160,14 @@ def table(results: dict[tuple[str, int], list[dict[str, Any]]], sizes: list[int]
                 rows = results[(w, n)]
                 return _mem(rows) if key is None else _med(rows, key)
             fmt = "{:.0f}" if key is None else "{:.2f}"
-            cells = [str(n), runs, label] + [fmt.format(med(w)) for w in ways]
-            cells += [f"**{med('ours') / med(w):.2f}×**" for w in others]
+            cells = [str(n), runs, label] + [fmt.format(med(w)) for w in cols]
+            cells += [f"**{med(BASELINE[w]) / med(w):.2f}×**" for w in others]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _label(way: str) -> str:
+    return {"ours-l1": "ours (l1 kinds)", "ours-alpha": "ours (alpha kinds)"}.get(way, way)
 
 
 def node_compare(runs: int, nodes: dict[str, str | None], log: Any) -> str:
@@ -221,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(f"Machine: {machine(node)}")
     print(f"Command: python -m benchmarks.synth {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
+    from .kinds import KINDS, covering
+
+    print("Kinds (round-robin): ours, floor: " + ", ".join(k.name for k in KINDS) + "; " + "; ".join(
+        f"{w} and ours-{w}: " + ", ".join(k.name for k in covering(w)) for w in ways
+        if w in ("l1", "alpha")))
     results, checks = measure(sizes, args.runs, args.runs_large, args.large, ways, node, log)
     print("\nMedians: seconds from `cdk.App()` to `app.synth()` returned (build+synth; wall, and "
           "CPU of Python + Node),\nwhole-process wall seconds, peak MB (Python ru_maxrss + Node "
@@ -230,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         f"N={n}: " + " ".join(f"{w} {'yes' if ok else 'NO'}" for w, ok in c.items())
         for n, c in checks.items()) + " (l1: ours minus Metadata)")
     parses = {r.get("price_book_parses") for r in sum(
-        (results[("ours", n)] for n in sizes), [])}
+        (results[(w, n)] for n in sizes for w in runs_for(ways) if w.startswith("ours")), [])}
     print(f"Price book parses per 'ours' process: {sorted(parses)}")
     raw: dict[str, Any] = {"runs": {f"{w}/{n}": rows for (w, n), rows in results.items()}}
     if not args.no_cost:
