@@ -25,6 +25,7 @@ from constructs import Construct
 from pydantic import AfterValidator, Field, model_validator
 
 from . import limits
+from ._private import surface
 from ._private.base import PricedConstruct
 from ._private.context import check_priceable, pricing_context
 from ._private.models import MAX_MONTHLY_USD, StrictModel, child_path, validate_props
@@ -122,6 +123,8 @@ class BatchTransform(PricedConstruct):
     job is stopped and reported after ``timeout_hours`` [23] (before the next nightly run).
     """
 
+    _surface_on_main_resource = True
+
     def __init__(
         self,
         scope: Construct,
@@ -182,6 +185,10 @@ class BatchTransform(PricedConstruct):
                                 include_execution_data=False),
             comment=f"Batch transform {self.job_name_prefix} (constructs_lib)",
         )
+        cfn = self.state_machine.node.default_child
+        assert isinstance(cfn, cdk.CfnResource)
+        self._state_machine_resource = cfn
+        surface.register(self, cfn)  # see PricedConstruct._surface_on_main_resource
         self.schedule = scheduler.Schedule(
             self, "Schedule",
             schedule=scheduler.ScheduleExpression.expression(
@@ -261,9 +268,7 @@ class BatchTransform(PricedConstruct):
 
     @property
     def _main_resource(self) -> cdk.CfnResource:
-        child = self.state_machine.node.default_child
-        assert isinstance(child, cdk.CfnResource)
-        return child
+        return self._state_machine_resource
 
     def _estimate(self) -> CostEstimate:
         return self._price(self.props, self._pricing)

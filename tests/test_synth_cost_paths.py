@@ -34,6 +34,24 @@ def test_cost_aspect_sits_on_the_endpoint_leaf_not_on_the_construct(stack):
     assert "CostEstimate" in _metadata(stack)["Test/Ep"]
 
 
+@pytest.mark.parametrize("build", ["async", "batch", "multimodel", "serverless"])
+def test_every_priced_construct_puts_its_cost_aspect_on_its_main_resource(stack, build):
+    from . import test_async_endpoint, test_batch_transform, test_multimodel
+
+    construct = {
+        "async": test_async_endpoint.endpoint, "batch": test_batch_transform.batch,
+        "multimodel": test_multimodel.fleet,
+        "serverless": lambda s: ServerlessEndpoint(s, "Sl", model=MODEL, traffic=TRAFFIC),
+    }[build](stack)
+    main = construct._main_resource
+    assert [type(a) for a in cdk.Aspects.of(main).all] == [CostAspect]
+    assert not any(isinstance(a, CostAspect) for a in cdk.Aspects.of(construct).all)
+    priced = [r for r in Template.from_stack(stack).to_json()["Resources"].values()
+              if "CostEstimate" in r.get("Metadata", {})]
+    assert [r["Metadata"]["ConstructsLib"]["path"] for r in priced] == [construct.node.path]
+    assert priced[0]["Type"] == main.cfn_resource_type
+
+
 def test_a_user_aspect_and_the_cost_aspect_both_run(stack):
     @jsii.implements(cdk.IAspect)
     class Tagger:
