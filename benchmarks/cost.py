@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from constructs_lib._private.memo import price_once
+
 from .kinds import (
     IMAGE,
     KINDS,
@@ -29,7 +31,8 @@ from .kinds import (
 )
 
 Price = Callable[[Any], Any]
-"""``ctx -> CostEstimate``: one construct's ``_price`` with its props bound."""
+"""``ctx -> CostEstimate``: one construct's ``_price`` with its props bound, through
+``price_once`` as the constructs call it (construction prices, synth reuses)."""
 
 
 def _realtime(i: int) -> Price:
@@ -45,7 +48,7 @@ def _realtime(i: int) -> Price:
                             peak_requests_per_second=20, busy_hours_per_day=10),
         autoscaling=AutoscalingOptions(min_instances=s["min"], max_instances=s["max"],
                                        target_invocations_per_instance=s["target"]))
-    return lambda ctx: RealTimeEndpoint._price(props, ctx)
+    return lambda ctx: price_once(props, ctx, lambda: RealTimeEndpoint._price(props, ctx))
 
 
 def _serverless(i: int) -> Price:
@@ -58,7 +61,7 @@ def _serverless(i: int) -> Price:
         model=ModelSpec(image_uri=IMAGE, model_data_url=f"s3://{bucket}/{key}"),
         memory_mb=s["memory_mb"], max_concurrency=s["max_concurrency"],
         traffic=TrafficHint(requests_per_month=s["requests"], avg_duration_ms=s["duration_ms"]))
-    return lambda ctx: ServerlessEndpoint._price(props, ctx)
+    return lambda ctx: price_once(props, ctx, lambda: ServerlessEndpoint._price(props, ctx))
 
 
 def _async(i: int) -> Price:
@@ -72,7 +75,7 @@ def _async(i: int) -> Price:
         instance_type=s["instance_type"], max_instances=s["max"],
         traffic=TrafficHint(requests_per_month=s["requests"], avg_duration_ms=s["duration_ms"],
                             payload_kb=2048, busy_hours_per_day=10))
-    return lambda ctx: AsyncEndpoint._price(props, ctx)
+    return lambda ctx: price_once(props, ctx, lambda: AsyncEndpoint._price(props, ctx))
 
 
 def _batch(i: int) -> Price:
@@ -88,7 +91,7 @@ def _batch(i: int) -> Price:
         schedule=f"cron(0 {s['hour']} * * ? *)",
         traffic=TrafficHint(records_per_run=s["records"], runs_per_month=s["runs"],
                             avg_duration_ms=s["duration_ms"], payload_kb=0, response_kb=0))
-    return lambda ctx: BatchTransform._price(props, ctx)
+    return lambda ctx: price_once(props, ctx, lambda: BatchTransform._price(props, ctx))
 
 
 def _multimodel(i: int) -> Price:
@@ -104,7 +107,8 @@ def _multimodel(i: int) -> Price:
         autoscaling=AutoscalingOptions(min_instances=s["min"], max_instances=s["max"],
                                        target_invocations_per_instance=s["target"]))
     specs = MultiModelEndpoint._specs_from_props(props)
-    return lambda ctx: MultiModelEndpoint._price(props, ctx, specs)
+    return lambda ctx: price_once(props, ctx, lambda: MultiModelEndpoint._price(props, ctx, specs),
+                                  tuple(specs))
 
 
 PRICES: dict[str, Callable[[int], Price]] = {

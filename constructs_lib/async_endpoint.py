@@ -18,6 +18,7 @@ from pydantic import AfterValidator, Field, model_validator
 from . import limits
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
+from ._private.memo import price_once
 from ._private.models import MAX_MONTHLY_USD, StrictModel, child_path, validate_props
 from ._private.roles import execution_role
 from .config import IBucketLike, IKeyLike, InstanceType, ModelSpec, _jsii_object
@@ -172,7 +173,8 @@ class AsyncEndpoint(EndpointBase):
             **serverless,
         ))
         pricing = pricing_context(scope, path)
-        check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
+        check_priceable(lambda: price_once(
+            props, pricing, lambda: type(self)._price(props, pricing)), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
@@ -351,7 +353,8 @@ class AsyncEndpoint(EndpointBase):
         return self.endpoint_metric("ApproximateAgeOfOldestRequest", **props)
 
     def _estimate(self) -> CostEstimate:
-        return self._price(self.props, self._pricing)
+        return price_once(self.props, self._pricing,
+                          lambda: self._price(self.props, self._pricing))
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:

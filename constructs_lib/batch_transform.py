@@ -28,6 +28,7 @@ from . import limits
 from ._private import surface
 from ._private.base import PricedConstruct
 from ._private.context import check_priceable, pricing_context
+from ._private.memo import price_once
 from ._private.models import MAX_MONTHLY_USD, StrictModel, child_path, validate_props
 from ._private.roles import execution_role
 from .async_endpoint import ITopicLike
@@ -160,7 +161,8 @@ class BatchTransform(PricedConstruct):
             timeout_hours=timeout_hours, max_monthly_usd=max_monthly_usd,
         ))
         pricing = pricing_context(scope, path)
-        check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
+        check_priceable(lambda: price_once(
+            props, pricing, lambda: type(self)._price(props, pricing)), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self.job_name_prefix = props.job_name_prefix or _default_prefix(construct_id)
@@ -271,7 +273,8 @@ class BatchTransform(PricedConstruct):
         return self._state_machine_resource
 
     def _estimate(self) -> CostEstimate:
-        return self._price(self.props, self._pricing)
+        return price_once(self.props, self._pricing,
+                          lambda: self._price(self.props, self._pricing))
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:

@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 from . import limits
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
+from ._private.memo import price_once
 from ._private.models import StrictModel, child_path, validate_props
 from ._private.roles import execution_role as new_execution_role
 from ._private.scaling import autoscale_variant
@@ -186,8 +187,10 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         ))
         model = props.model
         pricing = pricing_context(scope, path)
-        check_priceable(lambda: type(self)._price(
-            props, pricing, type(self)._specs_from_props(props)), path, KIND)
+        specs = type(self)._specs_from_props(props)
+        check_priceable(lambda: price_once(
+            props, pricing, lambda: type(self)._price(props, pricing, specs), tuple(specs)),
+            path, KIND)
         super().__init__(scope, construct_id, pricing)
         self.props = props
         self._variant_names = [props.variant_name]
@@ -229,7 +232,9 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         return container
 
     def _estimate(self) -> CostEstimate:
-        return self._price(self.props, self._pricing, self._variant_specs())
+        specs = self._variant_specs()
+        return price_once(self.props, self._pricing,
+                          lambda: self._price(self.props, self._pricing, specs), tuple(specs))
 
     @property
     def consolidation_saving_usd(self) -> float | None:

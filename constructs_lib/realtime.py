@@ -14,6 +14,7 @@ from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
+from ._private.memo import price_once
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
@@ -177,7 +178,8 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         ))
         check_same_app(scope, path, KIND, props)
         pricing = pricing_context(scope, path, KIND)
-        check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
+        check_priceable(lambda: price_once(
+            props, pricing, lambda: type(self)._price(props, pricing)), path, KIND)
         if props.variants:
             check_priceable(lambda: estimate_fleet(type(self)._specs_from_props(props),
                                                    traffic=props.traffic, ctx=pricing), path, KIND)
@@ -230,7 +232,8 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
     def _estimate(self) -> CostEstimate:
         if self._variants:
             return self._fleet_estimate(self.props.traffic, "realtime")
-        return self._price(self.props, self._pricing)
+        return price_once(self.props, self._pricing,
+                          lambda: self._price(self.props, self._pricing))
 
     def _variant_container(self, model: ModelSpec) -> dict[str, Any]:
         return _container(model)

@@ -1,5 +1,6 @@
-"""break_even prunes its scan and bisects only the nearest crossing (BENCHMARKS.md): it must
-return exactly what picking the nearest of every crossing (break_evens) returns."""
+"""break_even prunes its scan, bisects only the nearest crossing and, with ``digits``, stops
+bisecting once the rounded answer is fixed (BENCHMARKS.md): it must return exactly what
+picking the nearest of every crossing (break_evens) returns, rounded alike."""
 
 import math
 import random
@@ -8,7 +9,7 @@ import pytest
 
 from constructs_lib import TrafficHint
 from constructs_lib.cost.advice import exact_usd
-from constructs_lib.cost.breakeven import break_even, break_evens
+from constructs_lib.cost.breakeven import break_even, break_evens, significant
 from constructs_lib.cost.feasibility import Workload
 from constructs_lib.cost.kinds import KINDS
 from constructs_lib.cost.model import PricingContext
@@ -48,8 +49,10 @@ def test_same_break_even_as_the_full_scan_for_every_pair_of_kinds(seed):
                     continue
                 own = lambda v, o=a: exact_usd(o.price(w.at_volume(v), CTX))  # noqa: E731
                 other = lambda v, o=b: exact_usd(o.price(w.at_volume(v), CTX))  # noqa: E731
-                assert break_even(own, other, near=w.volume) == nearest_of_all(own, other,
-                                                                               w.volume)
+                exact = nearest_of_all(own, other, w.volume)
+                assert break_even(own, other, near=w.volume) == exact
+                assert break_even(own, other, near=w.volume, digits=4) == (
+                    None if exact is None else significant(exact, 4))
                 compared += 1
     assert compared > 20
 

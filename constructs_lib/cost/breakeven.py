@@ -42,6 +42,29 @@ def _bisect(diff: CostOfVolume, lo: float, hi: float, rel_tol: float) -> float:
     return math.sqrt(lo * hi)
 
 
+def significant(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant figures."""
+    return float(f"{value:.{digits}g}")
+
+
+def _bisect_to(diff: CostOfVolume, lo: float, hi: float, rel_tol: float, digits: int) -> float:
+    """``significant(_bisect(diff, lo, hi, rel_tol), digits)``, stopping once the bracket's
+    ends round alike (the final point lies between them)."""
+    d_lo = diff(lo)
+    while hi / lo - 1 > rel_tol:
+        if significant(lo, digits) == significant(hi, digits):
+            return significant(lo, digits)
+        mid = math.sqrt(lo * hi)
+        d_mid = diff(mid)
+        if d_mid == 0:
+            return significant(mid, digits)
+        if (d_mid > 0) == (d_lo > 0):
+            lo, d_lo = mid, d_mid
+        else:
+            hi = mid
+    return significant(math.sqrt(lo * hi), digits)
+
+
 def break_evens(
     own: CostOfVolume,
     other: CostOfVolume,
@@ -72,7 +95,8 @@ def break_evens(
 
 
 def break_even(own: CostOfVolume, other: CostOfVolume, *, near: float,
-               volume_range: tuple[float, float] = DEFAULT_RANGE) -> float | None:
+               volume_range: tuple[float, float] = DEFAULT_RANGE,
+               digits: int | None = None) -> float | None:
     """The break-even volume nearest (on a log scale) to ``near``, the current volume.
 
     The same answer as picking from :func:`break_evens` (same grid, same bisection), with far
@@ -80,6 +104,10 @@ def break_even(own: CostOfVolume, other: CostOfVolume, *, near: float,
     the grid from ``a`` to ``b`` the difference lies within ``own(a) - other(b)`` and
     ``own(b) - other(a)``; a stretch where that range excludes 0 holds no crossing and is not
     scanned, and only the crossings that can be nearest to ``near`` are bisected.
+
+    With ``digits``, the answer is rounded to that many significant figures, and a lone
+    crossing's bisection stops as soon as every volume still in its bracket rounds the same
+    (rounding is monotone, so the full bisection could not round differently).
     """
     grid = log_volumes(*volume_range, _SCAN_POINTS)
     values: dict[int, tuple[float, float]] = {}
@@ -121,6 +149,16 @@ def break_even(own: CostOfVolume, other: CostOfVolume, *, near: float,
         if diff_at(i) == 0 and (i == 0 or diff_at(i - 1) != 0):
             return grid[i]
         return _bisect(lambda v: own(v) - other(v), grid[i - 1], grid[i], _REL_TOL)
+
+    if digits is not None:
+        if len(events) == 1:
+            i = events[0]
+            if diff_at(i) == 0 and (i == 0 or diff_at(i - 1) != 0):
+                return significant(grid[i], digits)
+            return _bisect_to(lambda v: own(v) - other(v), grid[i - 1], grid[i], _REL_TOL,
+                              digits)
+        exact = break_even(own, other, near=near, volume_range=volume_range)
+        return None if exact is None else significant(exact, digits)
 
     def nearest_possible(i: int) -> float:
         """How close to the anchor event ``i``'s crossing can be (it lies in its interval)."""
