@@ -150,20 +150,25 @@ def break_even(own: CostOfVolume, other: CostOfVolume, *, near: float,
             return grid[i]
         return _bisect(lambda v: own(v) - other(v), grid[i - 1], grid[i], _REL_TOL)
 
+    def nearest_possible(i: int) -> float:
+        """How close to the anchor event ``i``'s crossing can be (it lies in its interval)."""
+        lo, hi = math.log10(grid[max(i - 1, 0)]), math.log10(grid[i])
+        return 0.0 if lo <= anchor <= hi else min(abs(lo - anchor), abs(hi - anchor))
+
+    def farthest_possible(i: int) -> float:
+        lo, hi = math.log10(grid[max(i - 1, 0)]), math.log10(grid[i])
+        return max(abs(lo - anchor), abs(hi - anchor))
+
     if digits is not None:
-        if len(events) == 1:
-            i = events[0]
+        ranked = sorted((nearest_possible(i), i) for i in events)
+        if len(ranked) == 1 or farthest_possible(ranked[0][1]) < ranked[1][0]:
+            i = ranked[0][1]  # nearest whatever the exact crossings: round it early
             if diff_at(i) == 0 and (i == 0 or diff_at(i - 1) != 0):
                 return significant(grid[i], digits)
             return _bisect_to(lambda v: own(v) - other(v), grid[i - 1], grid[i], _REL_TOL,
                               digits)
         exact = break_even(own, other, near=near, volume_range=volume_range)
         return None if exact is None else significant(exact, digits)
-
-    def nearest_possible(i: int) -> float:
-        """How close to the anchor event ``i``'s crossing can be (it lies in its interval)."""
-        lo, hi = math.log10(grid[max(i - 1, 0)]), math.log10(grid[i])
-        return 0.0 if lo <= anchor <= hi else min(abs(lo - anchor), abs(hi - anchor))
 
     # As min(points, key=distance) over every crossing in grid order: the first of equals wins.
     best: tuple[float, int, float] | None = None
