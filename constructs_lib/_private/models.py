@@ -105,6 +105,17 @@ def scope_path(scope: Any) -> str:
     return path
 
 
+_NODES: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+
+
+def _node(scope: Any) -> Any:
+    """``scope.node``, read once per scope (a construct's node never changes)."""
+    node = _NODES.get(scope)
+    if node is None:
+        node = _NODES[scope] = scope.node
+    return node
+
+
 def escape_id(construct_id: str) -> str:
     """The id as ``constructs`` stores it: a ``/`` or newline becomes ``--``."""
     return _ID_SEPARATORS.sub("--", construct_id)
@@ -144,7 +155,7 @@ def child_path(scope: Any, construct_id: Any, kind: str | None = None) -> str:
         raise ConfigurationError.single(join_path(parent, str(construct_id)), "construct_id",
                                         construct_id, "a non-empty string", kind=kind)
     path = join_path(parent, construct_id)
-    if scope.node.try_find_child(escape_id(construct_id)) is not None:
+    if _node(scope).try_find_child(escape_id(construct_id)) is not None:
         raise ConfigurationError.single(
             path, "construct_id", construct_id,
             f"unique within '{parent or 'App'}': a construct with this id already exists",
@@ -193,11 +204,14 @@ def checked_init(kind: str) -> Callable[[F], F]:
 def check_same_app(scope: Any, path: str, kind: str, props: BaseModel) -> None:
     """Refuse CDK objects (a key, a role, a bucket, a VPC) built in another CDK app: CDK would
     only fail at synth, with a JavaScript error ("Cannot reference across apps")."""
+    objects = _cdk_objects(props, "")
+    if not objects:  # nothing to compare: no jsii round trip for the root
+        return
     root = scope.node.root
     problems = [
         Problem(name, value, "a CDK object from the same app as this construct (it was "
                              "created in another cdk.App)")
-        for name, value in _cdk_objects(props, "")
+        for name, value in objects
         if getattr(getattr(value, "node", None), "root", root) is not root
     ]
     if problems:
