@@ -153,8 +153,8 @@ def ours_multimodel(scope: Construct, cid: str, i: int) -> None:
     MultiModelEndpoint(
         scope, cid, image_uri=IMAGE, models_s3_prefix=f"s3://bench-models/mme{i}/",
         instance_type=s["instance_type"],
-        models={name: TrafficHint(requests_per_month=r, avg_duration_ms=40, busy_hours_per_day=14)
-                for name, r in s["models"].items()},
+        models={name: TrafficHint(requests_per_month=r, avg_duration_ms=40,
+                                  busy_hours_per_day=14) for name, r in s["models"].items()},
         autoscaling=AutoscalingOptions(min_instances=s["min"], max_instances=s["max"],
                                        target_invocations_per_instance=s["target"]),
     )

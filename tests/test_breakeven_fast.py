@@ -47,8 +47,8 @@ def test_same_break_even_as_the_full_scan_for_every_pair_of_kinds(seed):
             for b in feasible:
                 if a is b:
                     continue
-                own = lambda v, o=a: exact_usd(o.price(w.at_volume(v), CTX))  # noqa: E731
-                other = lambda v, o=b: exact_usd(o.price(w.at_volume(v), CTX))  # noqa: E731
+                own = lambda v, o=a, w=w: exact_usd(o.price(w.at_volume(v), CTX))  # noqa: E731
+                other = lambda v, o=b, w=w: exact_usd(o.price(w.at_volume(v), CTX))  # noqa: E731
                 exact = nearest_of_all(own, other, w.volume)
                 assert break_even(own, other, near=w.volume) == exact
                 assert break_even(own, other, near=w.volume, digits=4) == (

@@ -22,10 +22,10 @@ def price_once(props: Any, pricing: Any, compute: Callable[[], CostEstimate],
                key: Hashable = None) -> CostEstimate:
     """``compute()``, a pure function of ``props``, ``pricing`` and ``key``, computed once for
     as long as ``props`` lives."""
-    entry = _MEMO.get(id(props))
+    ident = id(props)
+    entry = _MEMO.get(ident)
     if entry is None or entry[0]() is not props:
-        entry = _MEMO[id(props)] = (
-            weakref.ref(props, lambda _, i=id(props): _MEMO.pop(i, None)), {})
+        entry = _MEMO[ident] = (weakref.ref(props, lambda _: _MEMO.pop(ident, None)), {})
     memo = entry[1]
     slot = (id(pricing), key)
     try:
