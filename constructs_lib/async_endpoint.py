@@ -19,6 +19,7 @@ from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
+from ._private.memo import price_once
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
@@ -195,7 +196,8 @@ class AsyncEndpoint(EndpointBase):
         ))
         check_same_app(scope, path, KIND, props)
         pricing = pricing_context(scope, path, KIND)
-        check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
+        check_priceable(lambda: price_once(
+            props, pricing, lambda: type(self)._price(props, pricing)), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
@@ -396,7 +398,8 @@ class AsyncEndpoint(EndpointBase):
         return self.endpoint_metric("ApproximateAgeOfOldestRequest", **props)
 
     def _estimate(self) -> CostEstimate:
-        return self._price(self.props, self._pricing)
+        return price_once(self.props, self._pricing,
+                          lambda: self._price(self.props, self._pricing))
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:

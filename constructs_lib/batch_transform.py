@@ -25,9 +25,10 @@ from constructs import Construct
 from pydantic import AfterValidator, Field, model_validator
 
 from . import limits
-from ._private import nag
+from ._private import nag, surface
 from ._private.base import PricedConstruct
 from ._private.context import check_priceable, pricing_context
+from ._private.memo import price_once
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
@@ -135,6 +136,8 @@ class BatchTransform(PricedConstruct):
     customer-managed policy each.
     """
 
+    _surface_on_main_resource = True
+
     @checked_init(KIND)
     def __init__(
         self,
@@ -173,7 +176,8 @@ class BatchTransform(PricedConstruct):
         ))
         check_same_app(scope, path, KIND, props)
         pricing = pricing_context(scope, path, KIND)
-        check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
+        check_priceable(lambda: price_once(
+            props, pricing, lambda: type(self)._price(props, pricing)), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self.job_name_prefix = props.job_name_prefix or _default_prefix(construct_id)
@@ -207,6 +211,10 @@ class BatchTransform(PricedConstruct):
             comment=f"Batch transform {self.job_name_prefix} (constructs_lib)",
             role=self.state_machine_role,
         )
+        cfn = self.state_machine.node.default_child
+        assert isinstance(cfn, cdk.CfnResource)
+        self._state_machine_resource = cfn
+        surface.register(self, cfn)  # see PricedConstruct._surface_on_main_resource
         # CDK makes the state machine depend on its role; the role ARN it reads already orders
         # them (and the role on its policy), so the explicit DependsOn only draws cfn-lint W3005.
         self._main_resource.add_deletion_override("DependsOn")
@@ -328,12 +336,11 @@ class BatchTransform(PricedConstruct):
 
     @property
     def _main_resource(self) -> cdk.CfnResource:
-        child = self.state_machine.node.default_child
-        assert isinstance(child, cdk.CfnResource)
-        return child
+        return self._state_machine_resource
 
     def _estimate(self) -> CostEstimate:
-        return self._price(self.props, self._pricing)
+        return price_once(self.props, self._pricing,
+                          lambda: self._price(self.props, self._pricing))
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:

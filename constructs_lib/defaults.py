@@ -6,16 +6,17 @@ library creates is encrypted, SSL-only, private and retained on stack deletion.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ._private import nag
+
+if TYPE_CHECKING:  # imported where used: most apps create no bucket or topic (0.06 s each)
+    from aws_cdk import aws_s3 as s3
+    from aws_cdk import aws_sns as sns
 
 DEFAULT_VARIANT_NAME = "AllTraffic"
 SCALE_IN_COOLDOWN_S = 300
@@ -31,6 +32,8 @@ def secure_bucket(scope: Construct, construct_id: str, *, encryption_key: Any = 
     settle for its user are acknowledged here with their reasons (replication, and SSE-S3
     where no key was given or where S3 log delivery requires it).
     """
+    from aws_cdk import aws_s3 as s3
+
     logs = _bucket(scope, f"{construct_id}AccessLogs", encryption_key=None)
     nag.acknowledge_all(logs, nag.S3_ACCESS_LOGS,
                         "this is the server-access-log bucket of "
@@ -62,6 +65,8 @@ def secure_bucket(scope: Construct, construct_id: str, *, encryption_key: Any = 
 
 def _bucket(scope: Construct, construct_id: str, *, encryption_key: Any,
             **kwargs: Any) -> s3.Bucket:
+    from aws_cdk import aws_s3 as s3
+
     bucket = s3.Bucket(
         scope,
         construct_id,
@@ -89,6 +94,9 @@ def secure_topic(scope: Construct, construct_id: str, *, encryption_key: Any = N
                  display_name: str | None = None) -> sns.Topic:
     """An SNS topic encrypted with ``encryption_key`` (the free AWS-managed ``alias/aws/sns`` key
     otherwise) whose policy denies publishing without TLS, RETAINED on stack deletion."""
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_sns as sns
+
     key = encryption_key or kms.Alias.from_alias_name(
         scope, f"{construct_id}ManagedKey", SNS_MANAGED_KEY_ALIAS)
     topic = sns.Topic(scope, construct_id, master_key=key, enforce_ssl=True,

@@ -21,6 +21,7 @@ from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
+from ._private.memo import price_once
 from ._private.models import (
     StrictModel,
     check_same_app,
@@ -196,8 +197,10 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         model = props.model
         check_same_app(scope, path, KIND, props)
         pricing = pricing_context(scope, path, KIND)
-        check_priceable(lambda: type(self)._price(
-            props, pricing, type(self)._specs_from_props(props)), path, KIND)
+        specs = type(self)._specs_from_props(props)
+        check_priceable(lambda: price_once(
+            props, pricing, lambda: type(self)._price(props, pricing, specs), tuple(specs)),
+            path, KIND)
         super().__init__(scope, construct_id, pricing)
         self.props = props
         self._variant_names = [props.variant_name]
@@ -218,15 +221,16 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         if props.kms_key is None:
             nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
                             _no_kms_reason(props.instance_type))
+        fixed_name = props.endpoint_name or stable_endpoint_name(self, props.deployment)
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint", endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            endpoint_name=props.endpoint_name or stable_endpoint_name(self, props.deployment))
+            endpoint_name=fixed_name)
         self.scalable_target = self.scaling_policy = None
         if props.autoscaling is not None:
             self.scalable_target, self.scaling_policy = autoscale_variant(
                 self, props.autoscaling, endpoint_name=self.endpoint_name,
                 variant=props.variant_name)
-        self._host_init(self._endpoint.endpoint_name)
+        self._host_init(fixed_name)  # the name just given (no jsii read-back)
 
     def _fleet_traffic(self) -> TrafficHint:
         return self.props.fleet_traffic  # type: ignore[no-any-return]
@@ -242,7 +246,9 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         return container
 
     def _estimate(self) -> CostEstimate:
-        return self._price(self.props, self._pricing, self._variant_specs())
+        specs = self._variant_specs()
+        return price_once(self.props, self._pricing,
+                          lambda: self._price(self.props, self._pricing, specs), tuple(specs))
 
     @property
     def consolidation_saving_usd(self) -> float | None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aws_cdk import aws_applicationautoscaling as appscaling
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
@@ -15,6 +14,7 @@ from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
+from ._private.memo import price_once
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
@@ -44,6 +44,9 @@ from .defaults import DEFAULT_VARIANT_NAME, secure_bucket, stable_endpoint_name
 from .pricing.instances import instance_facts
 from .traffic import TrafficHint
 from .variant import VariantHost, VariantOptions, fleet_problems
+
+if TYPE_CHECKING:  # aws_ec2 is imported only for a VPC: it is 0.2 s and 24 MB of Python
+    from aws_cdk import aws_ec2 as ec2
 
 __all__ = ["RealTimeEndpoint", "RealTimeEndpointProps"]
 
@@ -175,7 +178,8 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         ))
         check_same_app(scope, path, KIND, props)
         pricing = pricing_context(scope, path, KIND)
-        check_priceable(lambda: type(self)._price(props, pricing), path, KIND)
+        check_priceable(lambda: price_once(
+            props, pricing, lambda: type(self)._price(props, pricing)), path, KIND)
         if props.variants:
             check_priceable(lambda: estimate_fleet(type(self)._specs_from_props(props),
                                                    traffic=props.traffic, ctx=pricing), path, KIND)
@@ -214,21 +218,23 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         if props.kms_key is None:
             nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
                             _no_kms_reason(props.instance_type))
+        fixed_name = props.endpoint_name or stable_endpoint_name(self, props.deployment)
         self._endpoint = sagemaker.CfnEndpoint(
             self, "Endpoint",
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            endpoint_name=props.endpoint_name or stable_endpoint_name(self, props.deployment),
+            endpoint_name=fixed_name,
         )
         self.scalable_target: appscaling.CfnScalableTarget | None = None
         self.scaling_policy: appscaling.CfnScalingPolicy | None = None
         if props.autoscaling is not None:
             self._autoscale(props.autoscaling, props.variant_name)
-        self._host_init(self._endpoint.endpoint_name)
+        self._host_init(fixed_name)  # the name just given (no jsii read-back)
 
     def _estimate(self) -> CostEstimate:
         if self._variants:
             return self._fleet_estimate(self.props.traffic, "realtime")
-        return self._price(self.props, self._pricing)
+        return price_once(self.props, self._pricing,
+                          lambda: self._price(self.props, self._pricing))
 
     def _variant_container(self, model: ModelSpec) -> dict[str, Any]:
         return _container(model)
@@ -249,6 +255,8 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         return advise(own(p.traffic), own, Workload(p.traffic, p.instance_type), pricing)
 
     def _vpc_config(self, options: VpcOptions, subnets: list[str]) -> dict[str, Any]:
+        from aws_cdk import aws_ec2 as ec2
+
         groups = list(options.security_groups) or [ec2.SecurityGroup(
             self, "SecurityGroup", vpc=options.vpc, allow_all_outbound=True,
             description="SageMaker model containers (no inbound)",
@@ -294,6 +302,8 @@ def _subnets(options: VpcOptions, path: str) -> list[str]:
     a configuration error here rather than a JavaScript error half-way through."""
     if options.subnet_ids:
         return list(options.subnet_ids)
+    from aws_cdk import aws_ec2 as ec2
+
     try:
         subnets = options.vpc.select_subnets(
             subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids

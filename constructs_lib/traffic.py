@@ -72,4 +72,6 @@ class TrafficHint(StrictModel):
 
     def as_metadata(self) -> dict[str, float]:
         """The hint as given (fields left at their default are included; None dropped)."""
-        return {k: v for k, v in self.model_dump().items() if v is not None}
+        # Every field is a plain number or None: the instance's values are what model_dump()
+        # would copy (this runs for every volume a break-even search tries).
+        return {k: v for k, v in self.__dict__.items() if v is not None}

@@ -181,7 +181,10 @@ class VariantHost:
         for options in self.props.variants:
             Variant(self, options.name, **{k: getattr(options, k) for k in
                                            VariantOptions.model_fields if k != "name"})
-        self._sync_variants()
+        p = self.props
+        if (self._variants or p.retain_variant_properties is not None or p.reset_on_update
+                or p.deployment is not None):
+            self._sync_variants()  # else the L1s already hold all of it (4 jsii writes saved)
 
     def _variant_specs(self) -> list[VariantSpec]:
         p = self.props

@@ -14,7 +14,8 @@ from constructs import Construct
 from ..cost.advice import should_warn
 from ..cost.estimate import CostEstimate
 from ..cost.model import PricingContext
-from . import policy, surface
+from . import context, policy, surface
+from .models import join_path, scope_path
 
 
 class PricedConstruct(Construct):
@@ -30,6 +31,10 @@ class PricedConstruct(Construct):
     """
 
     _pricing: PricingContext
+    _surface_on_main_resource = False
+    """True when a subclass registers the cost aspect on its main resource as it creates it
+    (``EndpointBase`` does): a leaf is visited once at synth, where an aspect on this construct
+    would be called back (a jsii round trip each) for every node below it."""
 
     def __init__(self, scope: Construct, construct_id: str, pricing: PricingContext, *,
                  max_monthly_usd: float | None = None) -> None:
@@ -37,7 +42,10 @@ class PricedConstruct(Construct):
         self._pricing = pricing
         self.max_monthly_usd = max_monthly_usd
         """This construct's budget in USD per month (None: no per-construct budget)."""
-        surface.register(self)
+        self._construct_path = join_path(scope_path(scope), construct_id)
+        context.remember(scope, self, self._construct_path, pricing)
+        if not self._surface_on_main_resource:
+            surface.register(self, self)
 
     @property
     @abstractmethod
@@ -56,22 +64,38 @@ class PricedConstruct(Construct):
         self._main_resource.add_metadata("CostEstimate", estimate.to_metadata())
         # Where the estimate came from, for reports (path metadata is off outside the CLI).
         self._main_resource.add_metadata(
-            surface.SOURCE_KEY, {"path": self.node.path, "construct": type(self).__name__})
+            surface.SOURCE_KEY, {"path": self._construct_path, "construct": type(self).__name__})
         message = estimate.summary()
-        alt = should_warn(estimate, policy.warn_saving_share(self, self.node.path))
+        ctx = context.all_context(self)
+        alt = should_warn(estimate, policy.warn_saving_share(ctx, self._construct_path))
         if alt is not None:
             cdk.Annotations.of(self).add_warning_v2(
                 surface.WARNING_ID, surface.warning_text(estimate, alt))
         else:
             cdk.Annotations.of(self).add_info(message)
-        policy.enforce_budgets(self)
+        policy.enforce_budgets(self, ctx, estimate)
 
 
 class EndpointBase(PricedConstruct):
-    """An ``AWS::SageMaker::Endpoint`` with the handles users wire to."""
+    """An ``AWS::SageMaker::Endpoint`` with the handles users wire to.
 
-    _endpoint: sagemaker.CfnEndpoint
+    Subclasses assign ``self._endpoint`` once; that registers the cost aspect on it.
+    """
+
     _variant_names: list[str]
+    _surface_on_main_resource = True
+    __endpoint: sagemaker.CfnEndpoint | None = None
+
+    @property
+    def _endpoint(self) -> sagemaker.CfnEndpoint:
+        assert self.__endpoint is not None, "EndpointBase subclasses set self._endpoint"
+        return self.__endpoint
+
+    @_endpoint.setter
+    def _endpoint(self, endpoint: sagemaker.CfnEndpoint) -> None:
+        if self.__endpoint is None:
+            surface.register(self, endpoint)
+        self.__endpoint = endpoint
 
     @property
     def _main_resource(self) -> cdk.CfnResource:

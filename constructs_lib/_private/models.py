@@ -5,10 +5,12 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
+import re
 import types
 import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -90,28 +92,75 @@ def validate_props(model: type[M], path: str, kind: str, data: dict[str, Any]) -
         raise ConfigurationError(path, error.problems, kind=kind) from None
 
 
+_PATHS: WeakKeyDictionary[Any, str] = WeakKeyDictionary()
+"""Node path of each scope seen: a path never changes, and reading it is two jsii calls."""
+_ID_SEPARATORS = re.compile("[/\n]")
+
+
+def scope_path(scope: Any) -> str:
+    """``scope.node.path``, read once per scope."""
+    path = _PATHS.get(scope)
+    if path is None:
+        path = _PATHS[scope] = scope.node.path
+    return path
+
+
+_NODES: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+
+
+def _node(scope: Any) -> Any:
+    """``scope.node``, read once per scope (a construct's node never changes)."""
+    node = _NODES.get(scope)
+    if node is None:
+        node = _NODES[scope] = scope.node
+    return node
+
+
+def escape_id(construct_id: str) -> str:
+    """The id as ``constructs`` stores it: a ``/`` or newline becomes ``--``."""
+    return _ID_SEPARATORS.sub("--", construct_id)
+
+
+def join_path(parent: str, construct_id: str) -> str:
+    """The path of child ``construct_id`` (escaped) of a node at ``parent``."""
+    cid = escape_id(construct_id)
+    return f"{parent}/{cid}" if parent else cid
+
+
+def remember_path(construct: Any, path: str) -> None:
+    """Record a construct's path computed by :func:`child_path` once it exists."""
+    _PATHS[construct] = path
+
+
 def child_path(scope: Any, construct_id: Any, kind: str | None = None) -> str:
     """The path a construct will have, known before it is created (so errors leave no node).
 
     Also checks what CDK would otherwise refuse with a JavaScript error: a scope that is not a
-    construct, an id that is not a non-empty string, an id already taken in ``scope``.
+    construct, an id that is not a non-empty string, an id already taken in ``scope``. The id
+    is escaped as ``constructs`` does (a ``/`` or newline becomes ``--``).
     """
-    node = getattr(scope, "node", None)
-    parent = getattr(node, "path", None)
-    if node is None or not isinstance(parent, str):
-        raise ConfigurationError.single(
-            str(construct_id), "scope", scope, "a construct (a Stack or a construct in one)",
-            kind=kind)
-    path_of = (lambda cid: f"{parent}/{cid}" if parent else str(cid))
+    try:
+        parent = _PATHS.get(scope)
+    except TypeError:  # not weakly referenceable: certainly not a construct
+        parent = None
+    if parent is None:
+        node = getattr(scope, "node", None)
+        parent = getattr(node, "path", None)
+        if node is None or not isinstance(parent, str):
+            raise ConfigurationError.single(
+                str(construct_id), "scope", scope, "a construct (a Stack or a construct in one)",
+                kind=kind)
+        _PATHS[scope] = parent
     if not isinstance(construct_id, str) or not construct_id:
-        raise ConfigurationError.single(path_of(construct_id), "construct_id", construct_id,
-                                        "a non-empty string", kind=kind)
-    if node.try_find_child(construct_id) is not None:
+        raise ConfigurationError.single(join_path(parent, str(construct_id)), "construct_id",
+                                        construct_id, "a non-empty string", kind=kind)
+    path = join_path(parent, construct_id)
+    if _node(scope).try_find_child(escape_id(construct_id)) is not None:
         raise ConfigurationError.single(
-            path_of(construct_id), "construct_id", construct_id,
+            path, "construct_id", construct_id,
             f"unique within '{parent or 'App'}': a construct with this id already exists",
             kind=kind)
-    return path_of(construct_id)
+    return path
 
 
 F = TypeVar("F", bound=Callable[..., None])
@@ -155,11 +204,14 @@ def checked_init(kind: str) -> Callable[[F], F]:
 def check_same_app(scope: Any, path: str, kind: str, props: BaseModel) -> None:
     """Refuse CDK objects (a key, a role, a bucket, a VPC) built in another CDK app: CDK would
     only fail at synth, with a JavaScript error ("Cannot reference across apps")."""
+    objects = _cdk_objects(props, "")
+    if not objects:  # nothing to compare: no jsii round trip for the root
+        return
     root = scope.node.root
     problems = [
         Problem(name, value, "a CDK object from the same app as this construct (it was "
                              "created in another cdk.App)")
-        for name, value in _cdk_objects(props, "")
+        for name, value in objects
         if getattr(getattr(value, "node", None), "root", root) is not root
     ]
     if problems:

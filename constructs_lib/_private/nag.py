@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -90,8 +91,25 @@ def acknowledge_all(scope: IConstruct, rule_ids: tuple[str, ...] | list[str],
 
 def acknowledge_wildcard(scope: IConstruct, resource: Any, reason: str) -> None:
     """Acknowledge ``AwsSolutions-IAM5`` for one wildcard resource (a string or token)."""
-    flat = flatten(cdk.Stack.of(scope).resolve(resource))
-    acknowledge(scope, f"{IAM_WILDCARD}[Resource::{flat}]", reason)
+    acknowledge(scope, f"{IAM_WILDCARD}[Resource::{_flat(scope, resource)}]", reason)
+
+
+_FLAT: WeakKeyDictionary[Any, dict[str, str]] = WeakKeyDictionary()
+
+
+def _flat(scope: IConstruct, resource: Any) -> str:
+    """``flatten(stack.resolve(resource))``, kept per stack for string resources: every
+    execution role of a stack acknowledges the same log-group ARN (2 jsii calls each)."""
+    from .context import stack_of
+
+    stack = stack_of(scope)  # type: ignore[arg-type]
+    if not isinstance(resource, str):
+        return flatten(stack.resolve(resource))
+    seen = _FLAT.setdefault(stack, {})
+    flat = seen.get(resource)
+    if flat is None:
+        flat = seen[resource] = flatten(stack.resolve(resource))
+    return flat
 
 
 def acknowledge_wildcard_action(scope: IConstruct, action: str, reason: str) -> None:

@@ -15,13 +15,14 @@ added; budgets are enforced at synth, when every estimate is final.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
 from constructs import Construct
 
 from ..cost.advice import SAVING_WARN_SHARE
+from ..cost.estimate import CostEstimate
 from ..errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -32,8 +33,9 @@ CTX_BUDGET = "cost:budget-usd"
 BUDGET_ERROR = "Over budget"
 
 
-def _context(scope: Construct, key: str) -> Any:
-    value = scope.node.try_get_context(key)
+def _context(context: Mapping[str, Any], key: str) -> Any:
+    """A value of ``context`` (a node's ``get_all_context()``), JSON-decoded when a string."""
+    value = context.get(key)
     if isinstance(value, str):
         try:
             return json.loads(value)
@@ -46,8 +48,8 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def warn_saving_share(scope: Construct, path: str) -> float:
-    value = _context(scope, CTX_WARN_SHARE)
+def warn_saving_share(context: Mapping[str, Any], path: str) -> float:
+    value = _context(context, CTX_WARN_SHARE)
     if value is None:
         return SAVING_WARN_SHARE
     if not _is_number(value) or not 0 < value <= 1:
@@ -56,8 +58,8 @@ def warn_saving_share(scope: Construct, path: str) -> float:
     return float(value)
 
 
-def check_budget_context(scope: Construct, path: str) -> None:
-    value = _context(scope, CTX_BUDGET)
+def check_budget_context(context: Mapping[str, Any], path: str) -> None:
+    value = _context(context, CTX_BUDGET)
     ok = value is None or (_is_number(value) and value >= 0) or (
         isinstance(value, dict)
         and all(isinstance(k, str) and _is_number(v) and v >= 0 for k, v in value.items())
@@ -91,20 +93,20 @@ def _over(scope_label: str, members: Sequence[PricedConstruct], budget: float,
             f"${budget:,.2f}/month by ${total - budget:,.2f}: {_itemise(members)}")
 
 
-def enforce_budgets(owner: PricedConstruct) -> None:
+def enforce_budgets(owner: PricedConstruct, context: Mapping[str, Any],
+                    estimate: CostEstimate) -> None:
     """Add an error annotation (which fails ``cdk synth``) for every budget exceeded.
 
     The construct's own ``max_monthly_usd`` is checked by each construct; the stack-wide and
     app-wide budgets by the first priced construct (by path) of the stack or app, once.
     """
-    estimate = owner.cost_estimate
     if owner.max_monthly_usd is not None and estimate.monthly_usd > owner.max_monthly_usd:
         cdk.Annotations.of(owner).add_error(
             f"{BUDGET_ERROR}: {owner.node.path} estimated ${estimate.monthly_usd:,.2f}/month "
             f"({estimate.kind}: {estimate.main_driver}) exceeds max_monthly_usd "
             f"${owner.max_monthly_usd:,.2f}/month"
         )
-    value = _context(owner, CTX_BUDGET)
+    value = _context(context, CTX_BUDGET)
     if value is None:
         return
     stack = cdk.Stack.of(owner)

@@ -1,6 +1,13 @@
-"""Least-privilege execution role for a SageMaker model."""
+"""Least-privilege execution role for a SageMaker model.
+
+Statements are built as plain JSON and handed to jsii once (``PolicyDocument.from_json``):
+one round trip per role instead of one per statement. The template is the same.
+"""
 
 from __future__ import annotations
+
+from functools import cache
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -8,6 +15,7 @@ from constructs import Construct
 
 from ..config import ModelSpec, parse_s3_uri
 from . import nag
+from .context import stack_env
 
 ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
                     "ecr:GetDownloadUrlForLayer"]
@@ -19,20 +27,38 @@ VPC_ACTIONS = [
 ]
 
 
-def model_access_statements(model: ModelSpec, *, artifact_prefix: str | None = None
-                            ) -> list[iam.PolicyStatement]:
+@cache
+def _aws_partition() -> str:
+    """``cdk.Aws.PARTITION``: a constant token, read over jsii once per process."""
+    return cdk.Aws.PARTITION
+
+
+@cache
+def _sagemaker_principal() -> iam.ServicePrincipal:
+    """One immutable principal shared by every role (it renders the same in any stack)."""
+    return iam.ServicePrincipal("sagemaker.amazonaws.com")
+
+
+def _statement(sid: str, actions: list[str], resources: list[str],
+               conditions: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An IAM statement as ``PolicyStatement.from_json`` reads it."""
+    out: dict[str, Any] = {"Sid": sid, "Effect": "Allow", "Action": actions,
+                           "Resource": resources}
+    if conditions:
+        out["Condition"] = conditions
+    return out
+
+
+def model_access_statement_json(model: ModelSpec, *, artifact_prefix: str | None = None
+                                ) -> list[dict[str, Any]]:
     """Read the model artifact (object or prefix) and pull its image's repository only."""
     account, region, repo = model.ecr_repository
-    partition = cdk.Aws.PARTITION
+    partition = _aws_partition()
     statements = [
-        iam.PolicyStatement(
-            sid="PullModelImage",
-            actions=ECR_PULL_ACTIONS,
-            resources=[f"arn:{partition}:ecr:{region}:{account}:repository/{repo}"],
-        ),
+        _statement("PullModelImage", ECR_PULL_ACTIONS,
+                   [f"arn:{partition}:ecr:{region}:{account}:repository/{repo}"]),
         # GetAuthorizationToken has no resource-level permissions: AWS requires "*".
-        iam.PolicyStatement(sid="EcrLogin", actions=["ecr:GetAuthorizationToken"],
-                            resources=["*"]),
+        _statement("EcrLogin", ["ecr:GetAuthorizationToken"], ["*"]),
     ]
     source = artifact_prefix or model.model_data_url
     if source:
@@ -41,15 +67,20 @@ def model_access_statements(model: ModelSpec, *, artifact_prefix: str | None = N
         objects = f"arn:{partition}:s3:::{bucket}/{key}*" if is_prefix else (
             f"arn:{partition}:s3:::{bucket}/{key}"
         )
-        statements.append(iam.PolicyStatement(
-            sid="ReadModelArtifact", actions=["s3:GetObject"], resources=[objects]))
+        statements.append(_statement("ReadModelArtifact", ["s3:GetObject"], [objects]))
         if is_prefix:
-            statements.append(iam.PolicyStatement(
-                sid="ListModelPrefix", actions=["s3:ListBucket"],
-                resources=[f"arn:{partition}:s3:::{bucket}"],
-                conditions={"StringLike": {"s3:prefix": [f"{key}*"]}},
+            statements.append(_statement(
+                "ListModelPrefix", ["s3:ListBucket"], [f"arn:{partition}:s3:::{bucket}"],
+                {"StringLike": {"s3:prefix": [f"{key}*"]}},
             ))
     return statements
+
+
+def model_access_statements(model: ModelSpec, *, artifact_prefix: str | None = None
+                            ) -> list[iam.PolicyStatement]:
+    """:func:`model_access_statement_json` as ``PolicyStatement`` objects."""
+    return [iam.PolicyStatement.from_json(s)
+            for s in model_access_statement_json(model, artifact_prefix=artifact_prefix)]
 
 
 class ExecutionRole(iam.Role):
@@ -76,38 +107,32 @@ def execution_role(scope: Construct, construct_id: str, model: ModelSpec, *,
                    vpc: bool = False, artifact_prefix: str | None = None) -> iam.Role:
     """A role SageMaker assumes to run ``model``: its artifact, its image, its logs, its metrics.
 
-    Its statements sit in one customer-managed policy (``role.policy``); the wildcards AWS
-    requires are acknowledged for cdk-nag on that policy, each with its reason.
+    Its statements sit in one customer-managed policy (``role.policy``), built as plain JSON
+    and handed to jsii once (``PolicyDocument.from_json``); the wildcards AWS requires are
+    acknowledged for cdk-nag on that policy, each with its reason.
     """
-    stack = cdk.Stack.of(scope)
-    statements = model_access_statements(model, artifact_prefix=artifact_prefix)
-    log_groups = stack.format_arn(
-        service="logs", resource="log-group",
-        resource_name="/aws/sagemaker/*",
-        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-    )
+    partition, region, account = stack_env(scope)
+    # What ``stack.format_arn(service="logs", resource="log-group", resource_name=...,
+    # arn_format=COLON_RESOURCE_NAME)`` builds, from the stack's partition/region/account.
+    log_groups = f"arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker/*"
+    statements = model_access_statement_json(model, artifact_prefix=artifact_prefix)
     statements += [
-        iam.PolicyStatement(
-            sid="WriteEndpointLogs",
-            actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams",
-                     "logs:PutLogEvents"],
-            resources=[log_groups],
-        ),
+        _statement("WriteEndpointLogs",
+                   ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams",
+                    "logs:PutLogEvents"],
+                   [log_groups]),
         # PutMetricData has no resource-level permissions; the namespace condition scopes it.
-        iam.PolicyStatement(
-            sid="PutEndpointMetrics", actions=["cloudwatch:PutMetricData"], resources=["*"],
-            conditions={"StringLike": {"cloudwatch:namespace": ["AWS/SageMaker*",
-                                                                "/aws/sagemaker/*"]}},
-        ),
+        _statement("PutEndpointMetrics", ["cloudwatch:PutMetricData"], ["*"],
+                   {"StringLike": {"cloudwatch:namespace": ["AWS/SageMaker*",
+                                                            "/aws/sagemaker/*"]}}),
     ]
     if vpc:
         # EC2 network-interface actions for VPC-attached models; Describe* take no resource ARN.
-        statements.append(iam.PolicyStatement(sid="AttachToVpc", actions=VPC_ACTIONS,
-                                              resources=["*"]))
+        statements.append(_statement("AttachToVpc", VPC_ACTIONS, ["*"]))
     policy = iam.ManagedPolicy(
         scope, f"{construct_id}Policy",
         description="SageMaker execution role permissions (least privilege, constructs_lib)",
-        statements=statements,
+        document=iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": statements}),
     )
     nag.acknowledge(policy, f"{nag.IAM_WILDCARD}[Resource::*]",
                     nag.REASON_ECR_LOGIN + ("; " + nag.REASON_VPC if vpc else ""))
@@ -117,13 +142,13 @@ def execution_role(scope: Construct, construct_id: str, model: ModelSpec, *,
         bucket, key = parse_s3_uri(source)
         if key == "" or key.endswith("/"):
             nag.acknowledge_wildcard(
-                policy, f"arn:{cdk.Aws.PARTITION}:s3:::{bucket}/{key}*",
+                policy, f"arn:{_aws_partition()}:s3:::{bucket}/{key}*",
                 nag.REASON_ARTIFACT_PREFIX)
     return ExecutionRole(
         scope,
         construct_id,
         policy=policy,
-        assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+        assumed_by=_sagemaker_principal(),
         description="SageMaker execution role (least privilege, created by constructs_lib)",
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
@@ -20,7 +21,13 @@ SOURCE_KEY = "ConstructsLib"
 
 @jsii.implements(cdk.IAspect)
 class CostAspect:
-    """Runs once per priced construct, after mutating aspects, so later changes are counted."""
+    """Runs once per priced construct, after mutating aspects, so later changes are counted.
+
+    Added to a leaf (the construct's main resource) where possible: an aspect visits every node
+    below the one it is added to, and each visit of a Python aspect is a jsii callback. (One
+    aspect per construct costs no more than a shared one: jsii creates a new JS proxy each
+    time a Python-implemented interface is passed.)
+    """
 
     def __init__(self, owner: PricedConstruct) -> None:
         self._owner = owner
@@ -33,8 +40,15 @@ class CostAspect:
         self._owner._surface_cost()
 
 
-def register(owner: PricedConstruct) -> None:
-    cdk.Aspects.of(owner).add(CostAspect(owner), priority=cdk.AspectPriority.READONLY)
+@cache
+def _readonly_priority() -> float:
+    """``cdk.AspectPriority.READONLY``, read over jsii once per process."""
+    return cdk.AspectPriority.READONLY
+
+
+def register(owner: PricedConstruct, on: IConstruct) -> None:
+    """Surface ``owner``'s cost when synthesis reaches ``on`` (the owner or its main resource)."""
+    cdk.Aspects.of(on).add(CostAspect(owner), priority=_readonly_priority())
 
 
 def warning_text(estimate: CostEstimate, alt: Alternative) -> str:

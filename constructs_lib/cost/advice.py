@@ -9,6 +9,7 @@ endpoint's own estimate.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -42,7 +43,10 @@ def exact_usd(estimate: CostEstimate) -> float:
     return sum(line.monthly_usd for line in estimate.lines)
 
 
-def _significant(value: float | None, digits: int = 4) -> float | None:
+_DIGITS = 4
+
+
+def _significant(value: float | None, digits: int = _DIGITS) -> float | None:
     """Break-even volumes to 4 significant figures: the inputs are estimates, and stable
     figures keep template snapshots from changing with the bisection's last step."""
     if value is None or value <= 0:
@@ -70,6 +74,10 @@ def alternatives(kind: str, own: OwnCost, workload: Workload,
     record, so every kind sees the same monthly volume.
     """
     workload = workload.at_volume(workload.volume)
+    # Pure functions of the volume, shared by every alternative's break-even search (they
+    # scan the same grid): the own cost at a volume is computed once, not once per kind.
+    at = functools.cache(workload.at_volume)
+    own_usd = functools.cache(lambda v: exact_usd(own(at(v).traffic)))
     out = []
     for option in KINDS.values():
         if option.kind == kind or option.infeasibility(workload):
@@ -79,9 +87,9 @@ def alternatives(kind: str, own: OwnCost, workload: Workload,
         except PriceNotFoundError:
             continue
         point = break_even(
-            lambda v: exact_usd(own(workload.at_volume(v).traffic)),
-            lambda v, o=option: exact_usd(o.price(workload.at_volume(v), ctx)),
-            near=workload.volume,
+            own_usd,
+            lambda v, o=option: exact_usd(o.price(at(v), ctx)),
+            near=workload.volume, digits=_DIGITS,
         )
         out.append(Alternative(kind=option.kind, monthly_usd=priced.monthly_usd,
                                note=option.note(workload),

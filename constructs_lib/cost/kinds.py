@@ -69,9 +69,13 @@ ASYNC_ADVICE_MAX_INSTANCES = 4
 """The async alternative may scale out to this many instances (as the real-time one does)."""
 
 
+_REALTIME_ADVICE_SCALING = AutoscalingOptions(min_instances=1, max_instances=4)
+"""Validated once: advice prices the real-time alternative hundreds of times per estimate."""
+
+
 def _price_realtime(w: Workload, ctx: PricingContext) -> CostEstimate:
     return estimate_realtime(instance_type=w.host_instance, traffic=w.traffic, ctx=ctx,
-                             autoscaling=AutoscalingOptions(min_instances=1, max_instances=4))
+                             autoscaling=_REALTIME_ADVICE_SCALING)
 
 
 def _price_serverless(w: Workload, ctx: PricingContext) -> CostEstimate:

@@ -1,0 +1,1 @@
+"""Synth benchmarks (not part of the installed package): see BENCHMARKS.md."""
