@@ -20,8 +20,8 @@ from constructs import Construct, IConstruct
 from pydantic import Field, model_validator
 
 from . import limits
-from ._private.context import check_priceable
 from ._private.alarms import default_rollback_alarms
+from ._private.context import check_priceable
 from ._private.models import (
     StrictModel,
     check_same_app,
@@ -269,7 +269,8 @@ class Variant(Construct):
         check_same_app(endpoint, path, KIND, props)
         host = endpoint.props
         others = [v.props for v in endpoint._variants] + [props]
-        problems = fleet_problems(primary_name=host.variant_name, primary_weight=host.variant_weight,
+        problems = fleet_problems(primary_name=host.variant_name,
+                                  primary_weight=host.variant_weight,
                                   variants=others, multi_model=endpoint._multi_model,
                                   deployment=host.deployment, new=len(others) - 1)
         if problems:

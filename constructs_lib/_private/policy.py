@@ -79,8 +79,8 @@ def _priced(root: Construct) -> list[PricedConstruct]:
 
 
 def _itemise(members: Sequence[PricedConstruct]) -> str:
-    parts = sorted(((-c.cost_estimate.monthly_usd, c.node.path, c.cost_estimate.kind)
-                    for c in members))
+    parts = sorted((-c.cost_estimate.monthly_usd, c.node.path, c.cost_estimate.kind)
+                   for c in members)
     return ", ".join(f"{path} ${-usd:,.2f} ({kind})" for usd, path, kind in parts)
 
 
