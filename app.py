@@ -12,9 +12,9 @@ try:  # jsii on Node 24 from PyPI when installed (dev.sh sets JSII_NODE itself)
 except ImportError:
     pass
 
-import aws_cdk as cdk  # noqa: E402
+import aws_cdk as cdk
 
-from stacks import build_app  # noqa: E402
+from stacks import build_app
 
 app = cdk.App()
 build_app(app)

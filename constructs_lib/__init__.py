@@ -31,9 +31,9 @@ from .traffic import TrafficHint
 if TYPE_CHECKING:
     from .async_endpoint import AsyncEndpoint, AsyncEndpointProps
     from .batch_transform import BatchTransform, BatchTransformProps
+    from .multimodel import MultiModelEndpoint, MultiModelEndpointProps
     from .realtime import RealTimeEndpoint, RealTimeEndpointProps
     from .serverless import ServerlessEndpoint, ServerlessEndpointProps
-    from .multimodel import MultiModelEndpoint, MultiModelEndpointProps
     from .variant import Variant, VariantOptions
 
 _CONSTRUCTS = {
@@ -64,11 +64,11 @@ __all__ = [
     "Alternative",
     "AsyncEndpoint",
     "AsyncEndpointProps",
-    "BlueGreenDeployment",
-    "Canary",
     "AutoscalingOptions",
     "BatchTransform",
     "BatchTransformProps",
+    "BlueGreenDeployment",
+    "Canary",
     "ConfigurationError",
     "CostEstimate",
     "DataCaptureOptions",

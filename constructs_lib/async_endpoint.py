@@ -413,7 +413,8 @@ class AsyncEndpoint(EndpointBase):
 
         estimate = own(p.traffic)
         if p.max_concurrent_invocations_per_instance is None:
-            estimate = replace(estimate, assumptions=estimate.assumptions + (
+            estimate = replace(estimate, assumptions=(
+                *estimate.assumptions,
                 "max_concurrent_invocations_per_instance not set: SageMaker chooses; "
                 "priced at 1 (set it to price concurrency)",))
         return advise(estimate, own, Workload(p.traffic, p.instance_type), pricing)

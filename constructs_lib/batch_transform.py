@@ -123,7 +123,8 @@ class BatchTransform(PricedConstruct):
     ``<job_name_prefix>-<execution name>`` (prefix: the construct id; scheduled executions are
     named by a UUID, so every run has its own job), so a run never collides with the previous
     one. Start one by hand without a name, or with a name of letters, digits and '-' that fits
-    (63 characters in all); SageMaker refuses other names, which is reported like a failure. A failed job is published to ``error_topic`` (a new encrypted, TLS-only topic unless
+    (63 characters in all); SageMaker refuses other names, which is reported like a failure.
+    A failed job is published to ``error_topic`` (a new encrypted, TLS-only topic unless
     given) and the execution fails, visibly. The model's execution role, passed to the job (never
     SageMaker's full-access default), reads only the model, the input prefix and writes only the
     output prefix. ``schedule`` is an EventBridge Scheduler ``cron(...)`` or ``rate(...)``

@@ -186,7 +186,8 @@ class DataCaptureOptions(StrictModel):
 
 
 class VpcOptions(StrictModel):
-    """Run the model in your VPC's private subnets, with the given security groups (or a new one)."""
+    """Run the model in your VPC's private subnets, with the given security groups (or a new
+    one)."""
 
     vpc: IVpcLike
     security_groups: tuple[ISecurityGroupLike, ...] = Field((), max_length=5)

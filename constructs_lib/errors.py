@@ -72,10 +72,7 @@ class ConfigurationError(ValueError):
             field = _join(prefix, ".".join(
                 str(part) for part in item["loc"] if not _is_union_tag(part)))
             ctx_error = (item.get("ctx") or {}).get("error")
-            if isinstance(ctx_error, ConfigurationError):
-                problems.extend(Problem(_join(field, p.field), p.value, p.allowed)
-                                for p in ctx_error.problems)
-            elif isinstance(ctx_error, FieldProblem):
+            if isinstance(ctx_error, (ConfigurationError, FieldProblem)):
                 problems.extend(Problem(_join(field, p.field), p.value, p.allowed)
                                 for p in ctx_error.problems)
             else:

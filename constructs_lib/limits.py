@@ -69,4 +69,5 @@ LINEAR_STEP_PERCENT = (10, 50)
 ROLLBACK_ALARMS = (1, 10)
 """AutoRollbackConfig.Alarms: 1-10 CloudWatch alarms."""
 TARGET_MODEL_PATTERN = r"^\S[\x20-\x7E]{0,1023}$"
-"""InvokeEndpoint.TargetModel: the artifact's key relative to the multi-model prefix (1024 chars)."""
+"""InvokeEndpoint.TargetModel: the artifact's key relative to the multi-model prefix (1024
+chars)."""

@@ -33,8 +33,8 @@ from ._private.roles import execution_role as new_execution_role
 from ._private.scaling import autoscale_variant
 from .config import S3_URI, AutoscalingOptions, IKeyLike, InstanceType, IRoleLike, ModelSpec
 from .cost.advice import alternatives as priced_alternatives
-from .cost.feasibility import Workload
 from .cost.estimate import CostEstimate
+from .cost.feasibility import Workload
 from .cost.fleet import (
     VariantSpec,
     dedicated_endpoints,
@@ -82,7 +82,7 @@ class MultiModelEndpointProps(StrictModel):
     def _sagemaker_rules(self) -> MultiModelEndpointProps:
         problems: list[Problem] = []
         try:
-            self.model
+            _ = self.model  # builds and validates the container's ModelSpec
         except ConfigurationError as error:
             problems += [p for p in error.problems if p.field != "model_data_url"]
         match = S3_URI.match(self.models_s3_prefix)

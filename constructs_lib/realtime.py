@@ -38,9 +38,9 @@ from .cost.estimate import CostEstimate
 from .cost.feasibility import Workload
 from .cost.fleet import estimate_fleet
 from .cost.model import PricingContext, estimate_realtime
+from .defaults import DEFAULT_VARIANT_NAME, secure_bucket, stable_endpoint_name
 from .deployment import Deployment
 from .errors import ConfigurationError, FieldProblem, Problem
-from .defaults import DEFAULT_VARIANT_NAME, secure_bucket, stable_endpoint_name
 from .pricing.instances import instance_facts
 from .traffic import TrafficHint
 from .variant import VariantHost, VariantOptions, fleet_problems

@@ -28,8 +28,8 @@ from .cost.advice import advise
 from .cost.estimate import CostEstimate
 from .cost.feasibility import Workload
 from .cost.model import PricingContext, estimate_serverless
-from .errors import FieldProblem, Problem
 from .defaults import DEFAULT_VARIANT_NAME
+from .errors import FieldProblem, Problem
 from .realtime import _container
 from .traffic import TrafficHint
 

@@ -20,8 +20,8 @@ from constructs import Construct, IConstruct
 from pydantic import Field, model_validator
 
 from . import limits
-from ._private.context import check_priceable
 from ._private.alarms import default_rollback_alarms
+from ._private.context import check_priceable
 from ._private.models import (
     StrictModel,
     check_same_app,
@@ -42,6 +42,14 @@ from .traffic import TrafficHint
 
 if TYPE_CHECKING:
     from aws_cdk import aws_applicationautoscaling as appscaling
+
+    from ._private.base import EndpointBase
+
+    # Every host also derives from EndpointBase: telling mypy so types ``self`` as a scope with
+    # an endpoint name and an estimate. At run time the mixin stays a plain class (same MRO).
+    _HostBase = EndpointBase
+else:
+    _HostBase = object
 
 __all__ = ["Variant", "VariantHost", "VariantOptions"]
 
@@ -140,7 +148,7 @@ def fleet_problems(*, primary_name: str, primary_weight: float,
     return problems
 
 
-class VariantHost:
+class VariantHost(_HostBase):
     """Mixin for endpoints that carry variants: ``add_variant``, the fleet estimate, the
     endpoint's retain and deployment settings. The host sets ``_primary_variant`` (its own
     variant's CloudFormation dict), ``endpoint_config``, ``_endpoint`` and ``model``."""
@@ -204,21 +212,25 @@ class VariantHost:
 
     def _sync_variants(self) -> None:
         """Write the variants, retain settings and deployment config into the L1 resources."""
+        # The ignores below: jsii types an L1 property's setter without the plain-dict struct
+        # form its constructor is typed with and the runtime accepts (dicts save jsii requests).
         p = self.props
         production = [self._primary_variant] + [v.production_variant for v in self._variants
                                                  if not v.props.shadow]
         shadow = [v.production_variant for v in self._variants if v.props.shadow]
-        self.endpoint_config.production_variants = production
-        self.endpoint_config.shadow_production_variants = shadow or None
+        self.endpoint_config.production_variants = production  # type: ignore[assignment]
+        self.endpoint_config.shadow_production_variants = shadow or None  # type: ignore[assignment]
         retain = p.retain_variant_properties
         if retain is None:
             retain = True if (self._variants or p.deployment) else None
         self._endpoint.retain_all_variant_properties = retain
         self._endpoint.exclude_retained_variant_properties = [
-            {"variantPropertyType": t} for t in p.reset_on_update] or None
+            {"variantPropertyType": t} for t in p.reset_on_update  # type: ignore[misc]
+        ] or None
         if p.deployment is not None:
             names = [a.alarm_name for a in self.alarms]
-            self._endpoint.deployment_config = deployment_config(p.deployment, names)
+            config = deployment_config(p.deployment, names)
+            self._endpoint.deployment_config = config  # type: ignore[assignment]
 
     def _default_alarms(self, scope: Construct, variant: str) -> None:
         """5XX errors and model latency of ``variant`` (children of ``scope``), notifying the
@@ -253,6 +265,8 @@ class Variant(Construct):
     estimate, and an info annotation of its own. Errors are raised before any node is created.
     """
 
+    props: VariantOptions
+
     @checked_init(KIND)
     def __init__(self, endpoint: VariantHost, construct_id: str, *, name: str | None = None,
                  model: ModelSpec | dict[str, Any] | None = None, instance_type: str | None = None,
@@ -269,7 +283,8 @@ class Variant(Construct):
         check_same_app(endpoint, path, KIND, props)
         host = endpoint.props
         others = [v.props for v in endpoint._variants] + [props]
-        problems = fleet_problems(primary_name=host.variant_name, primary_weight=host.variant_weight,
+        problems = fleet_problems(primary_name=host.variant_name,
+                                  primary_weight=host.variant_weight,
                                   variants=others, multi_model=endpoint._multi_model,
                                   deployment=host.deployment, new=len(others) - 1)
         if problems:
@@ -296,7 +311,7 @@ class Variant(Construct):
         self.scaling_policy: appscaling.CfnScalingPolicy | None = None
         if props.autoscaling is not None:
             self.scalable_target, self.scaling_policy = autoscale_variant(
-                self, props.autoscaling, endpoint_name=endpoint.endpoint_name,  # type: ignore[attr-defined]
+                self, props.autoscaling, endpoint_name=endpoint.endpoint_name,
                 variant=props.name)
         rollback = host.deployment.rollback if host.deployment else None
         if rollback is not None and rollback.default_alarms and not props.shadow:
@@ -329,7 +344,7 @@ class Variant(Construct):
     @property
     def cost_estimate(self) -> CostEstimate:
         """This variant's part of the endpoint's estimate (its own lines only)."""
-        whole = self.endpoint.cost_estimate  # type: ignore[attr-defined]
+        whole = self.endpoint.cost_estimate
         lines = tuple(line for line in whole.lines if line.variant == self.props.name)
         mine = [a for a in whole.assumptions if a.startswith((f"variant {self.props.name} ",
                                                                f"{self.props.name}: "))]
@@ -339,7 +354,7 @@ class Variant(Construct):
 
     def _annotate(self) -> None:
         est = self.cost_estimate
-        share = traffic_shares(self.endpoint._variant_specs())[self.props.name]  # type: ignore[attr-defined]
+        share = traffic_shares(self.endpoint._variant_specs())[self.props.name]
         role = (f"shadow, serves no responses: receives a copy of {share:.0%} of requests"
                 if self.props.shadow else f"weight {self.props.weight:g}, {share:.0%} of requests")
         cdk.Annotations.of(self).add_info(

@@ -20,9 +20,11 @@ SKLEARN_IMAGE = (
 
 class InternalToolStack(cdk.Stack):
     def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
-        super().__init__(scope, construct_id,
-                         description="Internal ticket summariser on a serverless SageMaker endpoint",
-                         **kwargs)
+        super().__init__(
+            scope, construct_id,
+            description="Internal ticket summariser on a serverless SageMaker endpoint",
+            **kwargs,
+        )
         self.summariser = ServerlessEndpoint(
             self, "Summariser",
             model=ModelSpec(

@@ -14,11 +14,11 @@ try:
 except ImportError:  # pragma: no cover - the dev extra installs it
     pass
 
-import aws_cdk as cdk  # noqa: E402
-import pytest  # noqa: E402
-from syrupy.extensions.json import JSONSnapshotExtension  # noqa: E402
+import aws_cdk as cdk
+import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
 
-from constructs_lib import ModelSpec, TrafficHint  # noqa: E402
+from constructs_lib import ModelSpec, TrafficHint
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"

@@ -70,7 +70,7 @@ def matches(ctx: Ctx, deployed: Any, template: Any, where: str) -> None:
     elif isinstance(template, list):
         assert isinstance(deployed, list) and len(deployed) == len(template), \
             f"{where}: deployed {deployed!r}, template {template!r}"
-        for i, (d, t) in enumerate(zip(deployed, template)):
+        for i, (d, t) in enumerate(zip(deployed, template, strict=True)):
             matches(ctx, d, t, f"{where}[{i}]")
     elif isinstance(template, (int, float)) and not isinstance(template, bool):
         assert float(deployed) == float(template), f"{where}: {deployed!r} != {template!r}"

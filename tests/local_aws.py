@@ -236,7 +236,7 @@ def describe_app(aws: LocalAws) -> list[str]:
         d = sm.describe_endpoint(EndpointName=e["EndpointName"])
         variants = sm.describe_endpoint_config(
             EndpointConfigName=d["EndpointConfigName"])["ProductionVariants"]
-        shapes = [v.get("InstanceType") and f"{v['InitialInstanceCount']} x {v['InstanceType']}"
+        shapes = [(v.get("InstanceType") and f"{v['InitialInstanceCount']} x {v['InstanceType']}")
                   or f"serverless {json.dumps(v.get('ServerlessConfig'))}" for v in variants]
         lines.append(f"endpoint {e['EndpointName']}: {d['EndpointStatus']}, {', '.join(shapes)}")
     return lines
@@ -253,7 +253,7 @@ def deploy_example_app(argv: list[str]) -> int:
         result = aws.cdk("deploy", "--all", "--require-approval", "never", *argv,
                          output=Path(out))
         print("\n".join(line for line in result.stderr.splitlines()
-                        if line.startswith(("INFO", "WARN", "   ")) and "Acknowledge" not in line
+                        if (line.startswith(("INFO", "WARN", "   ")) and "Acknowledge" not in line)
                         or "✅" in line))
         print("\nCreated:")
         print("\n".join(describe_app(aws)))

@@ -63,8 +63,9 @@ def test_output_bucket_is_private_versioned_ssl_only_and_retained(stack):
             "BucketEncryption": {"ServerSideEncryptionConfiguration": [
                 {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
         })})
-    t.has_resource_properties("AWS::S3::BucketPolicy", {"PolicyDocument": {"Statement": Match.array_with([
-        Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}})
+    t.has_resource_properties("AWS::S3::BucketPolicy", {"PolicyDocument": {
+        "Statement": Match.array_with([Match.object_like(
+            {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}})
 
 
 def test_topics_are_encrypted_and_refuse_publishing_without_tls(stack):
@@ -126,8 +127,9 @@ def test_scale_to_zero_target_tracking_on_backlog_per_instance(stack):
     t.has_resource_properties("AWS::ApplicationAutoScaling::ScalableTarget", {
         "MinCapacity": 0, "MaxCapacity": 3, "ServiceNamespace": "sagemaker",
         "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
-        "ResourceId": {"Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": [Match.any_value(), "EndpointName"]},
-                                         "/variant/AllTraffic"]]},
+        "ResourceId": {"Fn::Join": ["", [
+            "endpoint/", {"Fn::GetAtt": [Match.any_value(), "EndpointName"]}, "/variant/AllTraffic",
+        ]]},
     })
     t.has_resource_properties("AWS::ApplicationAutoScaling::ScalingPolicy", {
         "PolicyType": "TargetTrackingScaling",
@@ -210,7 +212,8 @@ def test_grant_invoke_is_async_invoke_plus_the_input_prefix(stack):
     caller = iam.Role(stack, "Caller", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
     ep.grant_invoke(caller)
     policies = Template.from_stack(stack).find_resources(
-        "AWS::IAM::Policy", {"Properties": {"Roles": [{"Ref": Match.string_like_regexp("Caller")}]}})
+        "AWS::IAM::Policy",
+        {"Properties": {"Roles": [{"Ref": Match.string_like_regexp("Caller")}]}})
     [policy] = policies.values()
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     assert statements[0]["Action"] == "sagemaker:InvokeEndpointAsync"
@@ -235,10 +238,12 @@ def test_grant_read_results_reads_output_and_failure_only(stack):
 
 def test_metric_helpers_use_the_endpoint_dimension_only(stack):
     ep = endpoint(stack)
-    for metric, name in ((ep.metric_backlog_size(), "ApproximateBacklogSize"),
-                         (ep.metric_backlog_size_per_instance(), "ApproximateBacklogSizePerInstance"),
-                         (ep.metric_has_backlog_without_capacity(), "HasBacklogWithoutCapacity"),
-                         (ep.metric_oldest_request_age(), "ApproximateAgeOfOldestRequest")):
+    for metric, name in (
+        (ep.metric_backlog_size(), "ApproximateBacklogSize"),
+        (ep.metric_backlog_size_per_instance(), "ApproximateBacklogSizePerInstance"),
+        (ep.metric_has_backlog_without_capacity(), "HasBacklogWithoutCapacity"),
+        (ep.metric_oldest_request_age(), "ApproximateAgeOfOldestRequest"),
+    ):
         assert metric.namespace == "AWS/SageMaker" and metric.metric_name == name
         assert set(metric.dimensions) == {"EndpointName"}
     assert ep.metric_oldest_request_age().statistic == "Maximum"
@@ -263,7 +268,8 @@ def test_cost_metadata_on_endpoint_matches_estimate_and_annotation(stack):
 
 
 @pytest.mark.parametrize(("overrides", "field", "allowed"), [
-    ({"min_instances": 3, "max_instances": 2}, "min_instances", r"=3: must be <= max_instances \(2\)"),
+    ({"min_instances": 3, "max_instances": 2}, "min_instances",
+     r"=3: must be <= max_instances \(2\)"),
     ({"max_instances": 0}, "max_instances", "greater than or equal to 1"),
     ({"max_concurrent_invocations_per_instance": 1001},
      "max_concurrent_invocations_per_instance", "less than or equal to 1000"),

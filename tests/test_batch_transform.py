@@ -82,8 +82,9 @@ def test_new_error_topic_is_encrypted_and_tls_only_or_the_given_one_is_used(stac
     batch(stack)
     t = Template.from_stack(stack)
     t.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
-    t.has_resource_properties("AWS::SNS::TopicPolicy", {"PolicyDocument": {"Statement": Match.array_with([
-        Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}})
+    t.has_resource_properties("AWS::SNS::TopicPolicy", {"PolicyDocument": {
+        "Statement": Match.array_with([Match.object_like(
+            {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}})
     other = make_stack()
     topic = sns.Topic.from_topic_arn(other, "Ops", "arn:aws:sns:us-east-1:111111111111:ops")
     b = batch(other, error_topic=topic)
@@ -145,7 +146,8 @@ def test_passed_role_is_scoped_never_sagemaker_full_access(stack):
               if s["Action"] == "iam:PassRole"]
     [passed] = passes
     assert passed["Resource"]["Fn::GetAtt"][0].startswith("ChurnExecutionRole")
-    assert passed["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+    assert passed["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
 
 
 def test_execution_role_reads_input_prefix_and_writes_output_prefix_only(stack):
@@ -158,7 +160,8 @@ def test_execution_role_reads_input_prefix_and_writes_output_prefix_only(stack):
     assert st["ReadTransformInput"]["Resource"]["Fn::Join"][1][-1] == ":s3:::data-bucket/churn/in/*"
     assert st["ListTransformInput"]["Condition"] == {"StringLike": {"s3:prefix": ["churn/in/*"]}}
     assert st["WriteTransformOutput"]["Action"] == ["s3:PutObject", "s3:AbortMultipartUpload"]
-    assert st["WriteTransformOutput"]["Resource"]["Fn::Join"][1][-1] == ":s3:::data-bucket/churn/out/*"
+    output_arn = st["WriteTransformOutput"]["Resource"]["Fn::Join"][1]
+    assert output_arn[-1] == ":s3:::data-bucket/churn/out/*"
 
 
 def test_existing_model_role_is_passed(stack):

@@ -6,7 +6,13 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Annotations, Match
 
-from constructs_lib import ConfigurationError, ModelSpec, RealTimeEndpoint, ServerlessEndpoint, TrafficHint
+from constructs_lib import (
+    ConfigurationError,
+    ModelSpec,
+    RealTimeEndpoint,
+    ServerlessEndpoint,
+    TrafficHint,
+)
 
 from .conftest import IMAGE, ROOT, make_stack
 from .test_cli_synth import CDK, cli_env
@@ -39,7 +45,8 @@ def test_within_budget_no_error_and_serverless_takes_a_budget_too():
     Annotations.from_stack(stack).has_no_error("*", Match.any_value())
     stack2 = make_stack()
     # 1,000,000 × 0.1 s × 2 GB × 0.00002 = 4.00 $
-    serverless(stack2, max_monthly_usd=1, traffic=HINT.model_copy(update={"requests_per_month": 1e6}))
+    serverless(stack2, max_monthly_usd=1,
+               traffic=HINT.model_copy(update={"requests_per_month": 1e6}))
     Annotations.from_stack(stack2).has_error("/Test/Fn", Match.string_like_regexp(
         r"estimated \$4\.00/month \(serverless: .*\) exceeds max_monthly_usd \$1\.00/month"))
 

@@ -23,7 +23,8 @@ def cli_env() -> dict[str, str]:
 
 
 def test_pinned_cli_is_2x():
-    assert CDK.exists(), "run `bash dev.sh test` (it installs the pinned CLI from package-lock.json)"
+    assert CDK.exists(), (
+        "run `bash dev.sh test` (it installs the pinned CLI from package-lock.json)")
     lock = json.loads((ROOT / "package-lock.json").read_text())
     version = lock["packages"]["node_modules/aws-cdk"]["version"]
     assert version.startswith("2.")

@@ -41,7 +41,10 @@ UPDATE = (*DEPLOY, "--method=direct", "--parameters",
 
 
 class Seen:
-    """Every resource deployed in any phase: (stack, logical id) -> (type, physical id, retained)."""
+    """Every resource deployed in any phase.
+
+    (stack, logical id) -> (type, physical id, retained).
+    """
 
     def __init__(self) -> None:
         self.resources: dict[tuple[str, str], tuple[str, str, bool]] = {}

@@ -19,7 +19,8 @@ CTX = PricingContext(book=load_price_book(), region="us-east-1")
 
 
 def test_shares_follow_production_weights_and_shadow_copies():
-    shares = traffic_shares([VariantSpec("a", "ml.m5.large", 3), VariantSpec("b", "ml.m5.large", 1)])
+    shares = traffic_shares([VariantSpec("a", "ml.m5.large", 3),
+                             VariantSpec("b", "ml.m5.large", 1)])
     assert shares == {"a": 0.75, "b": 0.25}
     shadow = traffic_shares([VariantSpec("p", "ml.m5.large", 2),
                              VariantSpec("s", "ml.m5.large", 1, shadow=True)])

@@ -45,7 +45,8 @@ def test_one_multi_model_container_serving_the_prefix(stack):
 def test_model_cache_enabled_by_default(stack):
     fleet(stack)
     Template.from_stack(stack).has_resource_properties("AWS::SageMaker::Model", {
-        "PrimaryContainer": Match.object_like({"MultiModelConfig": {"ModelCacheSetting": "Enabled"}})})
+        "PrimaryContainer": Match.object_like(
+            {"MultiModelConfig": {"ModelCacheSetting": "Enabled"}})})
 
 
 def test_role_reads_only_the_prefix(stack):
@@ -112,7 +113,8 @@ def test_multi_model_variant_and_its_cost_lines(stack):
     t.has_resource_properties("AWS::SageMaker::Model", {"PrimaryContainer": Match.object_like({
         "ModelDataUrl": "s3://tenant-models/scoring-v2/", "Mode": "MultiModel"})})
     est = ep.cost_estimate
-    assert est.kind == "multimodel" and {line.variant for line in est.lines} == {"AllTraffic", "Next"}
+    assert est.kind == "multimodel"
+    assert {line.variant for line in est.lines} == {"AllTraffic", "Next"}
     assert est.monthly_usd == round(730 * 0.204 + 730 * 0.115, 2)
 
 
@@ -143,8 +145,9 @@ def test_bad_props_refused_naming_path_field_and_allowed(stack, overrides, field
 
 def test_shadow_added_later_refused(stack):
     ep = fleet(stack)
-    with pytest.raises(ConfigurationError, match=r"Variant at 'Test/Mm/S'[\s\S]*shadow=True: "
-                                                  r"SageMaker refuses shadow variants on multi-model"):
+    with pytest.raises(ConfigurationError,
+                       match=r"Variant at 'Test/Mm/S'[\s\S]*shadow=True: "
+                             r"SageMaker refuses shadow variants on multi-model"):
         ep.add_variant("S", shadow=True)
     assert ep.node.try_find_child("S") is None
 

@@ -63,7 +63,8 @@ def test_override_file_replaces_the_book(tmp_path):
     book = load_price_book(str(path))
     assert book.label == "negotiated 2026-10-01"
     assert book.hosting_usd_per_hour("eu-north-1", "ml.m5.large") == 0.1
-    with pytest.raises(PriceNotFoundError, match="no 'serverless_usd_per_gb_second' for eu-north-1"):
+    with pytest.raises(PriceNotFoundError,
+                       match="no 'serverless_usd_per_gb_second' for eu-north-1"):
         book.rate("eu-north-1", "serverless_usd_per_gb_second")
 
 

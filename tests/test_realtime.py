@@ -1,6 +1,5 @@
 """RealTimeEndpoint: focused Template assertions, one behaviour each."""
 
-import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -57,8 +56,9 @@ def test_autoscaling_target_tracking_shape_and_cooldowns(stack):
     t.has_resource_properties("AWS::ApplicationAutoScaling::ScalableTarget", {
         "MinCapacity": 2, "MaxCapacity": 5, "ServiceNamespace": "sagemaker",
         "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
-        "ResourceId": {"Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": [Match.any_value(), "EndpointName"]},
-                                         "/variant/AllTraffic"]]},
+        "ResourceId": {"Fn::Join": ["", [
+            "endpoint/", {"Fn::GetAtt": [Match.any_value(), "EndpointName"]}, "/variant/AllTraffic",
+        ]]},
     })
     t.has_resource_properties("AWS::ApplicationAutoScaling::ScalingPolicy", {
         "PolicyType": "TargetTrackingScaling",
@@ -136,7 +136,8 @@ def test_kms_key_on_ebs_instance(stack):
 def test_kms_key_refused_on_nvme_instance(stack):
     key = kms.Key(stack, "Key")
     with pytest.raises(ConfigurationError,
-                       match=r"RealTimeEndpoint at 'Test/Ep'[\s\S]*kms_key=.*: refused by SageMaker for ml\.g5\.xlarge"):
+                       match=r"RealTimeEndpoint at 'Test/Ep'[\s\S]*kms_key=.*: "
+                             r"refused by SageMaker for ml\.g5\.xlarge"):
         endpoint(stack, instance_type="ml.g5.xlarge", kms_key=key)
     assert stack.node.try_find_child("Ep") is None
 
@@ -164,8 +165,9 @@ def test_data_capture_creates_secure_retained_bucket(stack):
                                                "RestrictPublicBuckets": True},
             "BucketEncryption": Match.any_value(),
         })})
-    t.has_resource_properties("AWS::S3::BucketPolicy", {"PolicyDocument": {"Statement": Match.array_with([
-        Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}})
+    t.has_resource_properties("AWS::S3::BucketPolicy", {"PolicyDocument": {
+        "Statement": Match.array_with([Match.object_like(
+            {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}})
     t.has_resource_properties("AWS::SageMaker::EndpointConfig", {"DataCaptureConfig": {
         "EnableCapture": True, "InitialSamplingPercentage": 50,
         "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
@@ -198,7 +200,8 @@ def test_cost_metadata_matches_cost_estimate_and_annotation(stack):
     assert meta == ep.cost_estimate.to_metadata()
     assert meta["monthly_usd"] == round(0.23 * 730 + 2 * 1e6 * 10 / 1024**2 * 0.016, 2)
     Annotations.from_stack(stack).has_warning(
-        "/Test/Ep", Match.string_like_regexp(r"Estimated \$\d+\.\d\d/month \(realtime, us-east-1\)"))
+        "/Test/Ep",
+        Match.string_like_regexp(r"Estimated \$\d+\.\d\d/month \(realtime, us-east-1\)"))
 
 
 def test_info_annotation_when_no_alternative_saves_enough(stack):
@@ -225,7 +228,8 @@ def test_change_after_construction_is_counted(stack):
     ep = endpoint(stack)
     # Escape hatches exist; the estimate is recomputed at synth from the construct's state.
     object.__setattr__(ep, "props", ep.props.model_copy(update={"instance_type": "ml.m5.xlarge"}))
-    meta = next(iter(Template.from_stack(stack).find_resources("AWS::SageMaker::Endpoint").values()))
+    endpoints = Template.from_stack(stack).find_resources("AWS::SageMaker::Endpoint")
+    meta = next(iter(endpoints.values()))
     assert meta["Metadata"]["CostEstimate"]["lines"][0]["item"] == "ml.m5.xlarge hosting"
 
 
@@ -238,7 +242,8 @@ def test_environment_agnostic_stack_prices_us_east_1_and_says_so():
 
 def test_hourly_override_from_context_is_used_and_named():
     stack = make_stack(context={"cost:hourly-overrides": {"ml.g5.xlarge": 1.21}})
-    ep = endpoint(stack, instance_type="ml.g5.xlarge", traffic=TrafficHint(payload_kb=0, response_kb=0))
+    ep = endpoint(stack, instance_type="ml.g5.xlarge",
+                  traffic=TrafficHint(payload_kb=0, response_kb=0))
     assert ep.cost_estimate.monthly_usd == 883.30
     assert "ml.g5.xlarge" in ep.cost_estimate.price_book
 

@@ -29,7 +29,8 @@ def test_serverless_config_and_no_instance_settings(stack):
     config = next(iter(t.find_resources("AWS::SageMaker::EndpointConfig").values()))
     variant = config["Properties"]["ProductionVariants"][0]
     assert "InstanceType" not in variant and "InitialInstanceCount" not in variant
-    assert "KmsKeyId" not in config["Properties"] and "DataCaptureConfig" not in config["Properties"]
+    assert "KmsKeyId" not in config["Properties"]
+    assert "DataCaptureConfig" not in config["Properties"]
     t.resource_count_is("AWS::ApplicationAutoScaling::ScalableTarget", 0)
 
 
@@ -60,7 +61,8 @@ def test_grant_invoke(stack):
 def test_cost_metadata_matches_estimate(stack):
     ep = endpoint(stack, traffic=TrafficHint(requests_per_month=5000, avg_duration_ms=900,
                                              payload_kb=0, response_kb=0), memory_mb=3072)
-    meta = next(iter(Template.from_stack(stack).find_resources("AWS::SageMaker::Endpoint").values()))
+    endpoints = Template.from_stack(stack).find_resources("AWS::SageMaker::Endpoint")
+    meta = next(iter(endpoints.values()))
     assert meta["Metadata"]["CostEstimate"] == ep.cost_estimate.to_metadata()
     assert meta["Metadata"]["CostEstimate"]["monthly_usd"] == 0.27
     assert meta["Metadata"]["CostEstimate"]["kind"] == "serverless"
@@ -83,7 +85,8 @@ def test_heavy_serverless_traffic_warns_that_realtime_is_cheaper(stack):
     ({"memory_mb": 8192}, "memory_mb", "1024, 2048"),
     ({"max_concurrency": 0}, "max_concurrency", "greater than or equal to 1"),
     ({"max_concurrency": 201}, "max_concurrency", "less than or equal to 200"),
-    ({"provisioned_concurrency": 6}, "provisioned_concurrency", r"=6: must be <= max_concurrency \(5\)"),
+    ({"provisioned_concurrency": 6}, "provisioned_concurrency",
+     r"=6: must be <= max_concurrency \(5\)"),
     ({"traffic": {"payload_kb": 5000}}, "traffic.payload_kb", "4 MB"),
     ({"traffic": {"avg_duration_ms": 90000}}, "traffic.avg_duration_ms", "60 s"),
     ({"variant_name": "a b"}, "variant_name", "should match pattern"),

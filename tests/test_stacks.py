@@ -92,7 +92,8 @@ def test_canary_rollout_has_shadow_and_canary_with_rollback_alarms(stacks):
     [endpoint] = t.find_resources("AWS::SageMaker::Endpoint").values()
     policy = endpoint["Properties"]["DeploymentConfig"]["BlueGreenUpdatePolicy"]
     assert policy["TrafficRoutingConfiguration"]["Type"] == "CANARY"
-    assert len(endpoint["Properties"]["DeploymentConfig"]["AutoRollbackConfiguration"]["Alarms"]) == 2
+    rollback = endpoint["Properties"]["DeploymentConfig"]["AutoRollbackConfiguration"]
+    assert len(rollback["Alarms"]) == 2
     [config] = t.find_resources("AWS::SageMaker::EndpointConfig").values()
     assert [v["VariantName"] for v in config["Properties"]["ShadowProductionVariants"]] == ["v8"]
     est = stack.churn.cost_estimate

@@ -7,7 +7,13 @@ import pytest
 from aws_cdk.assertions import Annotations, Match, Template
 from constructs import Construct
 
-from constructs_lib import ConfigurationError, ModelSpec, RealTimeEndpoint, ServerlessEndpoint, TrafficHint
+from constructs_lib import (
+    ConfigurationError,
+    ModelSpec,
+    RealTimeEndpoint,
+    ServerlessEndpoint,
+    TrafficHint,
+)
 from constructs_lib._private.surface import CostAspect
 
 from .conftest import IMAGE, make_stack
@@ -78,7 +84,7 @@ def test_siblings_share_one_pricing_context_but_each_scope_reads_its_own():
 def test_failed_construct_does_not_freeze_its_scope_pricing():
     stack = make_stack()
     team = Construct(stack, "Team")
-    with pytest.raises(ConfigurationError, match="ml.m5.99xlarge"):
+    with pytest.raises(ConfigurationError, match=r"ml\.m5\.99xlarge"):
         RealTimeEndpoint(team, "Unpriced", model=MODEL, instance_type="ml.m5.99xlarge",
                          traffic=TRAFFIC)
     assert not team.node.children  # so its context may still be set, and must be read

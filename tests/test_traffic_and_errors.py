@@ -1,6 +1,7 @@
 import math
 
 import pytest
+from pydantic import ValidationError
 
 from constructs_lib import ConfigurationError, TrafficHint
 
@@ -14,7 +15,7 @@ def test_defaults_are_stated_and_non_negative():
 
 def test_hint_is_frozen():
     hint = TrafficHint(requests_per_month=10)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         hint.requests_per_month = 5  # type: ignore[misc]
 
 
@@ -30,12 +31,14 @@ def test_hint_is_frozen():
     ],
 )
 def test_bad_hint_names_field_value_and_allowed(field, value, allowed):
-    with pytest.raises(ConfigurationError, match=rf"'TrafficHint'[\s\S]*{field}={value!r}: .*{allowed}"):
+    with pytest.raises(ConfigurationError,
+                       match=rf"'TrafficHint'[\s\S]*{field}={value!r}: .*{allowed}"):
         TrafficHint(**{field: value})
 
 
 def test_unknown_field_is_refused():
-    with pytest.raises(ConfigurationError, match=r"requests_per_day=5: Extra inputs are not permitted"):
+    with pytest.raises(ConfigurationError,
+                       match=r"requests_per_day=5: Extra inputs are not permitted"):
         TrafficHint(requests_per_day=5)
 
 

@@ -1,6 +1,5 @@
 """Variant and deployment guardrails on RealTimeEndpoint: one behaviour per test."""
 
-import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk.assertions import Annotations, Match, Template
@@ -72,7 +71,8 @@ def test_each_variant_priced_on_its_weight_share_and_summed(stack):
     assert v.cost_estimate.monthly_usd == round(730 * 0.115, 2)
     assert any("weight 0.1: 10% of requests" in a for a in est.assumptions)
     Annotations.from_stack(stack).has_info(
-        "/Test/Ep/Canary", Match.string_like_regexp(r"^Variant Canary \(weight 0.1, 10% of requests\): \$83\.95"))
+        "/Test/Ep/Canary",
+        Match.string_like_regexp(r"^Variant Canary \(weight 0.1, 10% of requests\): \$83\.95"))
 
 
 def test_variant_added_after_first_estimate_is_counted_at_synth(stack):
@@ -157,7 +157,8 @@ def test_blue_green_canary_with_default_alarms_topic_and_stable_name(stack):
         "TerminationWaitInSeconds": 120, "MaximumExecutionTimeoutInSeconds": 3600,
     }
     assert len(props["DeploymentConfig"]["AutoRollbackConfiguration"]["Alarms"]) == 2
-    assert props["EndpointName"] == "Test-Ep-5BEF7E42" or props["EndpointName"].startswith("Test-Ep-")
+    name = props["EndpointName"]
+    assert name == "Test-Ep-5BEF7E42" or name.startswith("Test-Ep-")
     assert props["RetainAllVariantProperties"] is True
     t = Template.from_stack(stack)
     t.has_resource_properties("AWS::CloudWatch::Alarm", {
@@ -169,7 +170,8 @@ def test_blue_green_canary_with_default_alarms_topic_and_stable_name(stack):
     t.has_resource("AWS::SNS::Topic", {"DeletionPolicy": "Retain", "Properties": {
         "KmsMasterKeyId": Match.any_value()}})
     t.has_resource_properties("AWS::SNS::TopicPolicy", {"PolicyDocument": {"Statement": [
-        Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})]}})
+        Match.object_like(
+            {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})]}})
 
 
 @pytest.mark.parametrize(("shift", "expected"), [
@@ -181,7 +183,8 @@ def test_blue_green_canary_with_default_alarms_topic_and_stable_name(stack):
 def test_all_at_once_and_linear_shapes(stack, shift, expected):
     endpoint(stack, deployment={"kind": "blue_green", "traffic_shift": shift})
     props = resource(stack, "AWS::SageMaker::Endpoint")["Properties"]
-    assert props["DeploymentConfig"]["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"] == expected
+    policy = props["DeploymentConfig"]["BlueGreenUpdatePolicy"]
+    assert policy["TrafficRoutingConfiguration"] == expected
 
 
 def test_user_alarms_accepted_and_default_alarms_optional(stack):

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
-from constructs import Construct
+from constructs import IConstruct
 
 from ..cost.advice import SAVING_WARN_SHARE
 from ..cost.estimate import CostEstimate
@@ -71,7 +71,7 @@ def check_budget_context(context: Mapping[str, Any], path: str) -> None:
         )
 
 
-def _priced(root: Construct) -> list[PricedConstruct]:
+def _priced(root: IConstruct) -> list[PricedConstruct]:
     from .base import PricedConstruct
 
     return sorted((c for c in root.node.find_all() if isinstance(c, PricedConstruct)),
@@ -79,8 +79,8 @@ def _priced(root: Construct) -> list[PricedConstruct]:
 
 
 def _itemise(members: Sequence[PricedConstruct]) -> str:
-    parts = sorted(((-c.cost_estimate.monthly_usd, c.node.path, c.cost_estimate.kind)
-                    for c in members))
+    parts = sorted((-c.cost_estimate.monthly_usd, c.node.path, c.cost_estimate.kind)
+                   for c in members)
     return ", ".join(f"{path} ${-usd:,.2f} ({kind})" for usd, path, kind in parts)
 
 

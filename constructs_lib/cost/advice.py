@@ -18,7 +18,7 @@ from ..traffic import TrafficHint
 from .breakeven import break_even
 from .estimate import Alternative, CostEstimate
 from .feasibility import Workload
-from .kinds import KINDS
+from .kinds import KINDS, KindOption
 from .model import PricingContext
 
 __all__ = [
@@ -86,9 +86,13 @@ def alternatives(kind: str, own: OwnCost, workload: Workload,
             priced = option.price(workload, ctx)
         except PriceNotFoundError:
             continue
+
+        def other_usd(v: float, o: KindOption = option) -> float:
+            return exact_usd(o.price(at(v), ctx))
+
         point = break_even(
             own_usd,
-            lambda v, o=option: exact_usd(o.price(at(v), ctx)),
+            other_usd,
             near=workload.volume, digits=_DIGITS,
         )
         out.append(Alternative(kind=option.kind, monthly_usd=priced.monthly_usd,

@@ -120,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     plot = sub.add_parser("plot", help="break-even chart of one model under every feasible kind")
     plot.add_argument("--instance-type", default="ml.m5.large",
-                      help="instance the model runs on (real-time, async, batch); default ml.m5.large")
+                      help="instance the model runs on (real-time, async, batch); "
+                           "default ml.m5.large")
     plot.add_argument("--memory-mb", type=int,
                       help="memory the model needs (serverless); default: the instance's, max 6144")
     plot.add_argument("--duration-ms", type=float, default=100.0, help="model time per request")

@@ -159,7 +159,8 @@ def diff_cdk_out(base: str | Path, head: str | Path, *, warn_share: float = 0.30
 
 
 def _usd(value: float, signed: bool = False) -> str:
-    sign = ("+" if value > 0 else "-" if value < 0 else "±") if signed else ("-" if value < 0 else "")
+    negative = "-" if value < 0 else ""
+    sign = ("+" if value > 0 else negative or "±") if signed else negative
     return f"{sign}${abs(value):,.2f}"
 
 
@@ -170,9 +171,11 @@ def _percent(value: float | None) -> str:
 def render_diff_markdown(diff: CostDiff) -> str:
     """A pull-request comment: headline, totals, one row per changed endpoint, warnings."""
     if diff.delta > 0:
-        headline = f"Monthly cost will increase by **{_usd(diff.delta)}** ({_percent(diff.delta_percent)}) 📈"
+        headline = (f"Monthly cost will increase by **{_usd(diff.delta)}** "
+                    f"({_percent(diff.delta_percent)}) 📈")
     elif diff.delta < 0:
-        headline = f"Monthly cost will decrease by **{_usd(-diff.delta)}** ({_percent(diff.delta_percent)}) 📉"
+        headline = (f"Monthly cost will decrease by **{_usd(-diff.delta)}** "
+                    f"({_percent(diff.delta_percent)}) 📉")
     else:
         headline = "Monthly cost will not change."
     out = [

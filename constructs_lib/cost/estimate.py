@@ -113,7 +113,8 @@ class CostEstimate:
 
     def summary(self) -> str:
         """One line for ``cdk synth`` output."""
-        text = f"Estimated ${self.monthly_usd:,.2f}/month ({self.kind}, {self.region}): {self.main_driver}"
+        text = (f"Estimated ${self.monthly_usd:,.2f}/month ({self.kind}, {self.region}): "
+                f"{self.main_driver}")
         alt = self.cheapest_alternative
         if alt is not None:
             text += f"; {alt.kind} would cost ${alt.monthly_usd:,.2f}/month"

@@ -70,9 +70,10 @@ def sum_traffic(hints: Mapping[str, TrafficHint]) -> TrafficHint:
     total = sum(h.requests_per_month for h in values)
 
     def mean(field: str) -> float:
+        column: list[float] = [getattr(h, field) for h in values]
         if total <= 0:
-            return sum(getattr(h, field) for h in values) / len(values)
-        return sum(getattr(h, field) * h.requests_per_month for h in values) / total
+            return sum(column) / len(values)
+        return sum(x * h.requests_per_month for x, h in zip(column, values, strict=True)) / total
 
     return TrafficHint(
         requests_per_month=total,

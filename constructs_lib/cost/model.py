@@ -48,8 +48,10 @@ def data_processed_lines(traffic: TrafficHint, ctx: PricingContext) -> list[Line
     gb_in = traffic.requests_per_month * traffic.payload_kb / KB_PER_GB
     gb_out = traffic.requests_per_month * traffic.response_kb / KB_PER_GB
     return [
-        LineItem("Data processed in", gb_in, "GB", ctx.book.rate(ctx.region, "data_processed_in_usd_per_gb")),
-        LineItem("Data processed out", gb_out, "GB", ctx.book.rate(ctx.region, "data_processed_out_usd_per_gb")),
+        LineItem("Data processed in", gb_in, "GB",
+                 ctx.book.rate(ctx.region, "data_processed_in_usd_per_gb")),
+        LineItem("Data processed out", gb_out, "GB",
+                 ctx.book.rate(ctx.region, "data_processed_out_usd_per_gb")),
     ]
 
 
@@ -154,7 +156,8 @@ def estimate_serverless(
     gb = memory_mb / 1024.0
     duration_s = traffic.avg_duration_ms / 1000.0
     compute_gb_s = traffic.requests_per_month * duration_s * gb
-    notes = ctx.base_assumptions() + [
+    notes = [
+        *ctx.base_assumptions(),
         f"{memory_mb} MB memory = {gb:g} GB; {traffic.avg_duration_ms:g} ms per request billed",
         "no per-request fee; cold starts are not billed",
     ]
@@ -163,7 +166,8 @@ def estimate_serverless(
         held = provisioned_concurrency * gb * ctx.hours_per_month * 3600.0
         lines.append(LineItem(
             f"Provisioned concurrency ({provisioned_concurrency} × {memory_mb} MB)", held,
-            "GB-second", ctx.book.rate(ctx.region, "serverless_provisioned_concurrency_usd_per_gb_second"),
+            "GB-second",
+            ctx.book.rate(ctx.region, "serverless_provisioned_concurrency_usd_per_gb_second"),
         ))
         peak_concurrency = traffic.effective_peak_rps * duration_s
         share = 1.0 if peak_concurrency <= provisioned_concurrency else (
@@ -184,7 +188,8 @@ def estimate_serverless(
             ))
     else:
         lines.append(LineItem(
-            "Serverless inference", compute_gb_s, "GB-second", ctx.book.rate(ctx.region, "serverless_usd_per_gb_second")
+            "Serverless inference", compute_gb_s, "GB-second",
+            ctx.book.rate(ctx.region, "serverless_usd_per_gb_second"),
         ))
     lines += data_processed_lines(traffic, ctx)
     return CostEstimate(

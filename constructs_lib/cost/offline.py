@@ -22,8 +22,8 @@ from .model import PricingContext, data_processed_lines
 
 __all__ = [
     "ASYNC_WARM_UP_S",
-    "SCALE_IN_ALARM_S",
     "BATCH_STARTUP_S",
+    "SCALE_IN_ALARM_S",
     "AsyncBusyTime",
     "async_busy_time",
     "batch_job_seconds",
@@ -191,7 +191,8 @@ def estimate_batch(
     job_s = batch_job_seconds(traffic, instance_count=instance_count, concurrency=concurrency,
                               startup_s=startup_s)
     hours_per_run = instance_count * job_s / 3600.0
-    notes = ctx.base_assumptions() + [
+    notes = [
+        *ctx.base_assumptions(),
         (f"{traffic.records_per_run or 0:,.0f} records per run, {runs:g} runs a month; "
          f"{traffic.avg_duration_ms:g} ms per record on one instance at one concurrent "
          "transform"),

@@ -96,8 +96,8 @@ def draw(curves: ModelCurves, outputs: Sequence[str | Path], *,
     try:
         for kind, costs in curve.costs.items():
             colour, style = KIND_STYLE.get(kind, ("#333333", "-"))
-            ax.plot(curve.volumes, [max(c, FLOOR_USD) for c in costs], color=colour, linestyle=style,
-                    linewidth=2.2, label=KIND_LABEL.get(kind, kind))
+            ax.plot(curve.volumes, [max(c, FLOOR_USD) for c in costs], color=colour,
+                    linestyle=style, linewidth=2.2, label=KIND_LABEL.get(kind, kind))
         for i, group in enumerate(_grouped(curve.break_evens)):
             volume, usd = group[0][2], max(group[0][3], FLOOR_USD)
             ax.plot([volume], [usd], "o", color="black", markersize=6, zorder=5)

@@ -79,11 +79,15 @@ class PriceBook:
 
     @property
     def label(self) -> str:
-        """How estimates name this book, e.g. ``aws-sagemaker-on-demand 2026-11-01 + 1 override``."""
+        """How estimates name this book.
+
+        E.g. ``aws-sagemaker-on-demand 2026-11-01 + 1 hourly override (ml.m5.large)``.
+        """
         base = f"{self.name} {self.date}"
         n = len(self.hourly_overrides)
         if n:
-            base += f" + {n} hourly override{'s' if n > 1 else ''} ({', '.join(sorted(self.hourly_overrides))})"
+            names = ", ".join(sorted(self.hourly_overrides))
+            base += f" + {n} hourly override{'s' if n > 1 else ''} ({names})"
         return base
 
     def region(self, region: str) -> RegionPrices:

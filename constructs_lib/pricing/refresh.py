@@ -82,10 +82,10 @@ def book_from_offers(
                 r[f"data_processed_{key}_usd_per_gb"] = usd
     for (region, field), rates in sorted(per_gb.items()):
         if len(rates) > 1:
-            warnings.append(f"{region} {field}: per-GB rates differ by memory size {sorted(rates)}; "
-                            "kept the highest")
+            warnings.append(f"{region} {field}: per-GB rates differ by memory size "
+                            f"{sorted(rates)}; kept the highest")
         regions[region][field] = max(rates)
-    for region, r in regions.items():
+    for r in regions.values():
         for itype, rate in list(r["batch_transform_usd_per_hour"].items()):
             if r["hosting_usd_per_hour"].get(itype) == rate:
                 del r["batch_transform_usd_per_hour"][itype]  # the book falls back to hosting
