@@ -18,15 +18,10 @@ from pydantic import AfterValidator, Field, model_validator
 from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
-from ._private.context import check_priceable, pricing_context
-from ._private.memo import price_once
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
-    check_same_app,
     checked_init,
-    child_path,
-    validate_props,
 )
 from ._private.roles import execution_role
 from .config import IBucketLike, IKeyLike, InstanceType, ModelSpec, _jsii_object
@@ -180,24 +175,20 @@ class AsyncEndpoint(EndpointBase):
         max_concurrency: Any = None,
         provisioned_concurrency: Any = None,
     ) -> None:
-        path = child_path(scope, construct_id, KIND)
-        props = validate_props(AsyncEndpointProps, path, KIND, dict(
-            model=model, traffic=traffic, instance_type=instance_type,
-            min_instances=min_instances, max_instances=max_instances,
-            max_concurrent_invocations_per_instance=max_concurrent_invocations_per_instance,
-            invocation_timeout_s=invocation_timeout_s,
-            target_backlog_per_instance=target_backlog_per_instance,
-            scale_in_cooldown_s=scale_in_cooldown_s, scale_out_cooldown_s=scale_out_cooldown_s,
-            output_bucket=output_bucket, input_prefix=input_prefix, output_prefix=output_prefix,
-            failure_prefix=failure_prefix, success_topic=success_topic, error_topic=error_topic,
-            kms_key=kms_key, endpoint_name=endpoint_name, variant_name=variant_name,
-            max_monthly_usd=max_monthly_usd, memory_mb=memory_mb,
-            max_concurrency=max_concurrency, provisioned_concurrency=provisioned_concurrency,
+        _, props, pricing = type(self)._validated(
+            scope, construct_id, KIND, AsyncEndpointProps, dict(
+                model=model, traffic=traffic, instance_type=instance_type,
+                min_instances=min_instances, max_instances=max_instances,
+                max_concurrent_invocations_per_instance=max_concurrent_invocations_per_instance,
+                invocation_timeout_s=invocation_timeout_s,
+                target_backlog_per_instance=target_backlog_per_instance,
+                scale_in_cooldown_s=scale_in_cooldown_s, scale_out_cooldown_s=scale_out_cooldown_s,
+                output_bucket=output_bucket, input_prefix=input_prefix, output_prefix=output_prefix,
+                failure_prefix=failure_prefix, success_topic=success_topic, error_topic=error_topic,
+                kms_key=kms_key, endpoint_name=endpoint_name, variant_name=variant_name,
+                max_monthly_usd=max_monthly_usd, memory_mb=memory_mb,
+                max_concurrency=max_concurrency, provisioned_concurrency=provisioned_concurrency,
         ))
-        check_same_app(scope, path, KIND, props)
-        pricing = pricing_context(scope, path, KIND)
-        check_priceable(lambda: price_once(
-            props, pricing, lambda: type(self)._price(props, pricing)), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
@@ -396,10 +387,6 @@ class AsyncEndpoint(EndpointBase):
         """Age in seconds of the oldest queued request (``ApproximateAgeOfOldestRequest``)."""
         props.setdefault("statistic", "Maximum")
         return self.endpoint_metric("ApproximateAgeOfOldestRequest", **props)
-
-    def _estimate(self) -> CostEstimate:
-        return price_once(self.props, self._pricing,
-                          lambda: self._price(self.props, self._pricing))
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:

@@ -27,15 +27,10 @@ from pydantic import AfterValidator, Field, model_validator
 from . import limits
 from ._private import nag, surface
 from ._private.base import PricedConstruct
-from ._private.context import check_priceable, pricing_context
-from ._private.memo import price_once
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
-    check_same_app,
     checked_init,
-    child_path,
-    validate_props,
 )
 from ._private.roles import ExecutionRole, execution_role, service_role
 from .async_endpoint import KMS_WRITE, ITopicLike
@@ -165,20 +160,16 @@ class BatchTransform(PricedConstruct):
         kms_key: Any = None,
         max_monthly_usd: float | None = None,
     ) -> None:
-        path = child_path(scope, construct_id, KIND)
-        props = validate_props(BatchTransformProps, path, KIND, dict(
-            model=model, instance_type=instance_type, traffic=traffic,
-            input_s3_uri=input_s3_uri, output_s3_uri=output_s3_uri, schedule=schedule,
-            schedule_time_zone=schedule_time_zone, instance_count=instance_count,
-            max_concurrent_transforms=max_concurrent_transforms, max_payload_mb=max_payload_mb,
-            batch_strategy=batch_strategy, split_type=split_type, content_type=content_type,
-            accept=accept, error_topic=error_topic, job_name_prefix=job_name_prefix,
-            timeout_hours=timeout_hours, kms_key=kms_key, max_monthly_usd=max_monthly_usd,
+        _, props, pricing = type(self)._validated(
+            scope, construct_id, KIND, BatchTransformProps, dict(
+                model=model, instance_type=instance_type, traffic=traffic,
+                input_s3_uri=input_s3_uri, output_s3_uri=output_s3_uri, schedule=schedule,
+                schedule_time_zone=schedule_time_zone, instance_count=instance_count,
+                max_concurrent_transforms=max_concurrent_transforms, max_payload_mb=max_payload_mb,
+                batch_strategy=batch_strategy, split_type=split_type, content_type=content_type,
+                accept=accept, error_topic=error_topic, job_name_prefix=job_name_prefix,
+                timeout_hours=timeout_hours, kms_key=kms_key, max_monthly_usd=max_monthly_usd,
         ))
-        check_same_app(scope, path, KIND, props)
-        pricing = pricing_context(scope, path, KIND)
-        check_priceable(lambda: price_once(
-            props, pricing, lambda: type(self)._price(props, pricing)), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self.job_name_prefix = props.job_name_prefix or _default_prefix(construct_id)
@@ -338,10 +329,6 @@ class BatchTransform(PricedConstruct):
     @property
     def _main_resource(self) -> cdk.CfnResource:
         return self._state_machine_resource
-
-    def _estimate(self) -> CostEstimate:
-        return price_once(self.props, self._pricing,
-                          lambda: self._price(self.props, self._pricing))
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:

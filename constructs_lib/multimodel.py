@@ -272,8 +272,12 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
                 f"endpoints would cost ${dedicated:,.2f}/month: saves ${saving:,.2f}/month "
                 f"({share:.0%})")
 
-    @staticmethod
-    def _price(p: Any, pricing: PricingContext, specs: list[VariantSpec]) -> CostEstimate:
+    @classmethod
+    def _price(cls, p: Any, pricing: PricingContext,
+               specs: list[VariantSpec] | None = None) -> CostEstimate:
+        """The fleet's estimate; ``specs``: its variants (default: the props' own variant)."""
+        if specs is None:
+            specs = cls._specs_from_props(p)
         traffic = p.fleet_traffic
         if len(specs) == 1:
             estimate = estimate_realtime(

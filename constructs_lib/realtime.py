@@ -13,15 +13,11 @@ from pydantic import Field, model_validator
 from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
-from ._private.context import check_priceable, pricing_context
-from ._private.memo import price_once
+from ._private.context import check_priceable
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
-    check_same_app,
     checked_init,
-    child_path,
-    validate_props,
 )
 from ._private.roles import ExecutionRole, execution_role
 from ._private.scaling import autoscale_variant
@@ -166,20 +162,16 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         retain_variant_properties: bool | None = None,
         reset_on_update: tuple[str, ...] | list[str] = (),
     ) -> None:
-        path = child_path(scope, construct_id, KIND)
-        props = validate_props(RealTimeEndpointProps, path, KIND, dict(
-            model=model, instance_type=instance_type, traffic=traffic,
-            instance_count=instance_count, autoscaling=autoscaling, endpoint_name=endpoint_name,
-            variant_name=variant_name, kms_key=kms_key, vpc=vpc,
-            network_isolation=network_isolation, data_capture=data_capture,
-            variant_weight=variant_weight, variants=tuple(variants), deployment=deployment,
-            retain_variant_properties=retain_variant_properties,
-            reset_on_update=tuple(reset_on_update), max_monthly_usd=max_monthly_usd,
+        path, props, pricing = type(self)._validated(
+            scope, construct_id, KIND, RealTimeEndpointProps, dict(
+                model=model, instance_type=instance_type, traffic=traffic,
+                instance_count=instance_count, autoscaling=autoscaling, endpoint_name=endpoint_name,
+                variant_name=variant_name, kms_key=kms_key, vpc=vpc,
+                network_isolation=network_isolation, data_capture=data_capture,
+                variant_weight=variant_weight, variants=tuple(variants), deployment=deployment,
+                retain_variant_properties=retain_variant_properties,
+                reset_on_update=tuple(reset_on_update), max_monthly_usd=max_monthly_usd,
         ))
-        check_same_app(scope, path, KIND, props)
-        pricing = pricing_context(scope, path, KIND)
-        check_priceable(lambda: price_once(
-            props, pricing, lambda: type(self)._price(props, pricing)), path, KIND)
         if props.variants:
             check_priceable(lambda: estimate_fleet(type(self)._specs_from_props(props),
                                                    traffic=props.traffic, ctx=pricing), path, KIND)
@@ -233,8 +225,7 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
     def _estimate(self) -> CostEstimate:
         if self._variants:
             return self._fleet_estimate(self.props.traffic, "realtime")
-        return price_once(self.props, self._pricing,
-                          lambda: self._price(self.props, self._pricing))
+        return super()._estimate()
 
     def _variant_container(self, model: ModelSpec) -> dict[str, Any]:
         return _container(model)

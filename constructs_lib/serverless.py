@@ -12,15 +12,10 @@ from pydantic import Field, model_validator
 from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
-from ._private.context import check_priceable, pricing_context
-from ._private.memo import price_once
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
-    check_same_app,
     checked_init,
-    child_path,
-    validate_props,
 )
 from ._private.roles import execution_role
 from .config import ModelSpec
@@ -100,16 +95,12 @@ class ServerlessEndpoint(EndpointBase):
         variant_name: str = DEFAULT_VARIANT_NAME,
         max_monthly_usd: float | None = None,
     ) -> None:
-        path = child_path(scope, construct_id, KIND)
-        props = validate_props(ServerlessEndpointProps, path, KIND, dict(
-            model=model, traffic=traffic, memory_mb=memory_mb, max_concurrency=max_concurrency,
-            provisioned_concurrency=provisioned_concurrency, endpoint_name=endpoint_name,
-            variant_name=variant_name, max_monthly_usd=max_monthly_usd,
+        _, props, pricing = type(self)._validated(
+            scope, construct_id, KIND, ServerlessEndpointProps, dict(
+                model=model, traffic=traffic, memory_mb=memory_mb, max_concurrency=max_concurrency,
+                provisioned_concurrency=provisioned_concurrency, endpoint_name=endpoint_name,
+                variant_name=variant_name, max_monthly_usd=max_monthly_usd,
         ))
-        check_same_app(scope, path, KIND, props)
-        pricing = pricing_context(scope, path, KIND)
-        check_priceable(lambda: price_once(
-            props, pricing, lambda: type(self)._price(props, pricing)), path, KIND)
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
@@ -145,10 +136,6 @@ class ServerlessEndpoint(EndpointBase):
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
             endpoint_name=props.endpoint_name,
         )
-
-    def _estimate(self) -> CostEstimate:
-        return price_once(self.props, self._pricing,
-                          lambda: self._price(self.props, self._pricing))
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:

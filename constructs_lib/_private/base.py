@@ -15,7 +15,8 @@ from ..cost.advice import should_warn
 from ..cost.estimate import CostEstimate
 from ..cost.model import PricingContext
 from . import context, policy, surface
-from .models import join_path, scope_path
+from .memo import price_once
+from .models import M, check_same_app, child_path, join_path, scope_path, validate_props
 
 
 class PricedConstruct(Construct):
@@ -51,8 +52,32 @@ class PricedConstruct(Construct):
     @abstractmethod
     def _main_resource(self) -> cdk.CfnResource: ...
 
-    @abstractmethod
-    def _estimate(self) -> CostEstimate: ...
+    props: Any
+    """The construct's validated, frozen props (its config model)."""
+
+    @staticmethod
+    def _price(p: Any, pricing: PricingContext) -> CostEstimate:
+        """The estimate for props ``p``: a pure function of the props and the pricing context."""
+        raise NotImplementedError
+
+    @classmethod
+    def _validated(cls, scope: Construct, construct_id: str, kind: str, model: type[M],
+                   data: dict[str, Any]) -> tuple[str, M, PricingContext]:
+        """Validate props, check their CDK objects belong to this app, choose the price book and
+        price them once: every error is raised here, before any node is created.
+        Returns (path, props, pricing)."""
+        path = child_path(scope, construct_id, kind)
+        props = validate_props(model, path, kind, data)
+        check_same_app(scope, path, kind, props)
+        pricing = context.pricing_context(scope, path, kind)
+        context.check_priceable(
+            lambda: price_once(props, pricing, lambda: cls._price(props, pricing)), path, kind)
+        return path, props, pricing
+
+    def _estimate(self) -> CostEstimate:
+        """The estimate as it stands (priced once for frozen props, reused at synth)."""
+        return price_once(self.props, self._pricing,
+                          lambda: self._price(self.props, self._pricing))
 
     @property
     def cost_estimate(self) -> CostEstimate:
