@@ -23,6 +23,7 @@ from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context
 from ._private.memo import price_once
 from ._private.models import (
+    MAX_MONTHLY_USD,
     StrictModel,
     check_same_app,
     checked_init,
@@ -77,6 +78,7 @@ class MultiModelEndpointProps(StrictModel):
     deployment: Deployment | None = None
     retain_variant_properties: bool | None = None
     reset_on_update: tuple[Literal["DesiredInstanceCount", "DesiredWeight"], ...] = ()
+    max_monthly_usd: float | None = MAX_MONTHLY_USD
 
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> MultiModelEndpointProps:
@@ -154,6 +156,7 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
     ``Enabled``, variant ``AllTraffic``, a role that reads only the prefix and pulls only the
     image's repository. Variants must be multi-model too; no shadow variants and no serverless
     (SageMaker refuses both with multi-model). ``deployment`` as for RealTimeEndpoint.
+    ``max_monthly_usd`` [none]: a budget for the fleet; an estimate above it fails ``cdk synth``.
     """
 
     _multi_model = True
@@ -182,6 +185,7 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         deployment: Any = None,
         retain_variant_properties: bool | None = None,
         reset_on_update: tuple[str, ...] | list[str] = (),
+        max_monthly_usd: float | None = None,
     ) -> None:
         path = child_path(scope, construct_id, KIND)
         props = validate_props(MultiModelEndpointProps, path, KIND, dict(
@@ -192,7 +196,7 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
             variant_name=variant_name, variant_weight=variant_weight, kms_key=kms_key,
             variants=tuple(variants), deployment=deployment,
             retain_variant_properties=retain_variant_properties,
-            reset_on_update=tuple(reset_on_update),
+            reset_on_update=tuple(reset_on_update), max_monthly_usd=max_monthly_usd,
         ))
         model = props.model
         check_same_app(scope, path, KIND, props)
@@ -201,7 +205,7 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         check_priceable(lambda: price_once(
             props, pricing, lambda: type(self)._price(props, pricing, specs), tuple(specs)),
             path, KIND)
-        super().__init__(scope, construct_id, pricing)
+        super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
         self.role: iam.IRole = model.execution_role or new_execution_role(

@@ -179,3 +179,10 @@ def test_instance_type_or_image_change_keeps_the_endpoint():
                if before[k].get("Properties") != after[k].get("Properties")}
     # only the create-only resources that CloudFormation names (and so can replace) change
     assert changed == {"AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Model"}
+
+
+def test_fleet_budget_fails_synth_naming_estimate_and_budget(stack):
+    f = fleet(stack, max_monthly_usd=10)
+    assert f.cost_estimate.monthly_usd > 10
+    [error] = Annotations.from_stack(stack).find_error("/Test/Mm", Match.any_value())
+    assert "Over budget" in error.entry.data and "$10.00" in error.entry.data
