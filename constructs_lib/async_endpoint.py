@@ -24,6 +24,7 @@ from ._private.models import (
     checked_init,
 )
 from ._private.roles import execution_role
+from ._private.rules import local_nvme
 from .config import IBucketLike, IKeyLike, InstanceType, ModelSpec, _jsii_object
 from .cost.advice import advise
 from .cost.estimate import CostEstimate
@@ -38,7 +39,6 @@ from .defaults import (
     secure_topic,
 )
 from .errors import FieldProblem, Problem
-from .pricing.instances import instance_facts
 from .realtime import _container, _no_kms_reason
 from .traffic import TrafficHint
 
@@ -53,11 +53,6 @@ KMS_READ = ("kms:Decrypt",)
 KMS_WRITE = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
 """What reading or writing SSE-KMS objects needs of the key."""
 SERVERLESS_ONLY = ("memory_mb", "max_concurrency", "provisioned_concurrency")
-
-
-def _local_nvme(instance_type: str) -> bool:
-    facts = instance_facts(instance_type)
-    return facts is not None and facts.local_nvme_storage
 
 
 def _no_serverless(value: Any) -> Any:
@@ -218,7 +213,7 @@ class AsyncEndpoint(EndpointBase):
         instance_type = props.instance_type
         assert instance_type is not None  # required by AsyncEndpointProps' rules
         volume_key = None
-        if props.kms_key is not None and not _local_nvme(instance_type):
+        if props.kms_key is not None and not local_nvme(instance_type):
             volume_key = props.kms_key.key_arn
         client_config = ({"maxConcurrentInvocationsPerInstance":
                           props.max_concurrent_invocations_per_instance}

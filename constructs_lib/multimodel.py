@@ -31,6 +31,7 @@ from ._private.models import (
     validate_props,
 )
 from ._private.roles import execution_role as new_execution_role
+from ._private.rules import hosting_problems
 from ._private.scaling import autoscale_variant
 from .config import S3_URI, AutoscalingOptions, IKeyLike, InstanceType, IRoleLike, ModelSpec
 from .cost.advice import alternatives as priced_alternatives
@@ -47,7 +48,6 @@ from .cost.model import PricingContext, estimate_realtime
 from .defaults import DEFAULT_VARIANT_NAME, stable_endpoint_name
 from .deployment import Deployment
 from .errors import ConfigurationError, FieldProblem, Problem
-from .pricing.instances import instance_facts
 from .realtime import _no_kms_reason
 from .traffic import TrafficHint
 from .variant import VariantHost, VariantOptions, fleet_problems
@@ -102,26 +102,9 @@ class MultiModelEndpointProps(StrictModel):
                 problems.append(Problem(f"models[{name!r}]", name, "a TargetModel: the "
                                         "artifact's key under the prefix, printable ASCII, "
                                         "1-1024 characters, no leading space"))
-        facts = instance_facts(self.instance_type)
-        if self.kms_key is not None and facts is not None and facts.local_nvme_storage:
-            problems.append(Problem("kms_key", self.kms_key,
-                                    f"refused by SageMaker for {self.instance_type} (local NVMe "
-                                    "storage); remove kms_key or choose an EBS-backed type"))
-        hint = self.fleet_traffic
-        for field in ("payload_kb", "response_kb"):
-            if getattr(hint, field) > limits.REALTIME_MAX_PAYLOAD_KB:
-                problems.append(Problem(f"traffic.{field}", getattr(hint, field),
-                                        "must be <= 6144 (InvokeEndpoint's 6 MB limit)"))
-        if hint.avg_duration_ms > limits.REALTIME_MAX_DURATION_MS:
-            problems.append(Problem("traffic.avg_duration_ms", hint.avg_duration_ms,
-                                    "must be <= 60000 (InvokeEndpoint times out at 60 s)"))
-        if self.autoscaling is not None and self.instance_count is not None and not (
-            self.autoscaling.min_instances <= self.instance_count <= self.autoscaling.max_instances
-        ):
-            problems.append(Problem("instance_count", self.instance_count,
-                                    "must be within autoscaling min_instances..max_instances "
-                                    f"({self.autoscaling.min_instances}.."
-                                    f"{self.autoscaling.max_instances})"))
+        problems += hosting_problems(
+            instance_type=self.instance_type, kms_key=self.kms_key, traffic=self.fleet_traffic,
+            autoscaling=self.autoscaling, instance_count=self.instance_count, async_fits=False)
         problems += fleet_problems(primary_name=self.variant_name,
                                    primary_weight=self.variant_weight, variants=list(self.variants),
                                    multi_model=True, deployment=self.deployment)

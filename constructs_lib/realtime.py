@@ -20,6 +20,7 @@ from ._private.models import (
     checked_init,
 )
 from ._private.roles import ExecutionRole, execution_role
+from ._private.rules import hosting_problems, local_nvme
 from ._private.scaling import autoscale_variant
 from .config import (
     AutoscalingOptions,
@@ -37,7 +38,6 @@ from .cost.model import PricingContext, estimate_realtime
 from .defaults import DEFAULT_VARIANT_NAME, secure_bucket, stable_endpoint_name
 from .deployment import Deployment
 from .errors import ConfigurationError, FieldProblem, Problem
-from .pricing.instances import instance_facts
 from .traffic import TrafficHint
 from .variant import VariantHost, VariantOptions, fleet_problems
 
@@ -74,35 +74,9 @@ class RealTimeEndpointProps(StrictModel):
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> RealTimeEndpointProps:
         problems: list[Problem] = []
-        facts = instance_facts(self.instance_type)
-        if self.kms_key is not None and facts is not None and facts.local_nvme_storage:
-            problems.append(Problem(
-                "kms_key", self.kms_key,
-                f"refused by SageMaker for {self.instance_type}: instance types with local NVMe "
-                "storage encrypt it with a hardware key and reject KmsKeyId; remove kms_key or "
-                "choose an EBS-backed type (e.g. ml.m5, ml.c5)",
-            ))
-        for name in ("payload_kb", "response_kb"):
-            if getattr(self.traffic, name) > limits.REALTIME_MAX_PAYLOAD_KB:
-                problems.append(Problem(
-                    f"traffic.{name}", getattr(self.traffic, name),
-                    "must be <= 6144 (InvokeEndpoint's 6 MB limit); use AsyncEndpoint for "
-                    "larger payloads",
-                ))
-        if self.traffic.avg_duration_ms > limits.REALTIME_MAX_DURATION_MS:
-            problems.append(Problem(
-                "traffic.avg_duration_ms", self.traffic.avg_duration_ms,
-                "must be <= 60000 (InvokeEndpoint times out at 60 s); use AsyncEndpoint for "
-                "longer inferences",
-            ))
-        if self.autoscaling is not None and self.instance_count is not None and not (
-            self.autoscaling.min_instances <= self.instance_count <= self.autoscaling.max_instances
-        ):
-            problems.append(Problem(
-                "instance_count", self.instance_count,
-                f"must be within autoscaling min_instances..max_instances "
-                f"({self.autoscaling.min_instances}..{self.autoscaling.max_instances})",
-            ))
+        problems += hosting_problems(
+            instance_type=self.instance_type, kms_key=self.kms_key, traffic=self.traffic,
+            autoscaling=self.autoscaling, instance_count=self.instance_count, async_fits=True)
         problems += fleet_problems(primary_name=self.variant_name,
                                    primary_weight=self.variant_weight, variants=list(self.variants),
                                    multi_model=False, deployment=self.deployment)
@@ -310,8 +284,7 @@ def _subnets(options: VpcOptions, path: str) -> list[str]:
 
 
 def _no_kms_reason(instance_type: str) -> str:
-    facts = instance_facts(instance_type)
-    if facts is not None and facts.local_nvme_storage:
+    if local_nvme(instance_type):
         return (f"{instance_type} has local NVMe storage, encrypted by a hardware module on the "
                 "instance; SageMaker refuses KmsKeyId for it, so this construct sets no KMS key")
     return ("no kms_key was passed: SageMaker encrypts the ML storage volume with an AWS managed "
