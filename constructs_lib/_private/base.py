@@ -8,13 +8,13 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..cost.advice import should_warn
 from ..cost.estimate import CostEstimate
 from ..cost.model import PricingContext
 from . import context, policy, surface
+from .emit import Emitter, Ref
 from .memo import price_once
 from .models import M, check_same_app, child_path, join_path, scope_path, validate_props
 
@@ -29,13 +29,13 @@ class PricedConstruct(Construct):
     ``max_monthly_usd`` or context ``cost:budget-usd`` is an error annotation, so synth fails.
     A construct gets a budget by declaring ``max_monthly_usd: float | None = MAX_MONTHLY_USD``
     in its props and passing it here.
+
+    Subclasses create their resources through ``self._emit`` (:class:`Emitter`: one jsii call
+    per resource) and call :meth:`_done` with their main resource once every resource exists.
     """
 
     _pricing: PricingContext
-    _surface_on_main_resource = False
-    """True when a subclass registers the cost aspect on its main resource as it creates it
-    (``EndpointBase`` does): a leaf is visited once at synth, where an aspect on this construct
-    would be called back (a jsii round trip each) for every node below it."""
+    _main: Ref
 
     def __init__(self, scope: Construct, construct_id: str, pricing: PricingContext, *,
                  max_monthly_usd: float | None = None) -> None:
@@ -45,12 +45,21 @@ class PricedConstruct(Construct):
         """This construct's budget in USD per month (None: no per-construct budget)."""
         self._construct_path = join_path(scope_path(scope), construct_id)
         context.remember(scope, self, self._construct_path, pricing)
-        if not self._surface_on_main_resource:
-            surface.register(self, self)
+        self._stack = context.stack_of(scope)
+        self._emit = Emitter(self, self._construct_path, self._stack)
+
+    def _done(self, main: Ref) -> None:
+        """Every resource exists: write the acknowledgements, and surface the cost at synth
+        (computed then, so later changes count) on ``main``'s ``Metadata``."""
+        self._main = main
+        self._node = self.node
+        self._emit.flush(self._node)
+        surface.register(self, main.cfn)
 
     @property
-    @abstractmethod
-    def _main_resource(self) -> cdk.CfnResource: ...
+    def _main_resource(self) -> cdk.CfnResource:
+        """The resource that carries ``Metadata.CostEstimate``."""
+        return self._main.cfn
 
     props: Any
     """The construct's validated, frozen props (its config model)."""
@@ -84,61 +93,59 @@ class PricedConstruct(Construct):
         """The monthly estimate, as it stands now (the same content as the template metadata)."""
         return self._estimate()
 
-    def _surface_cost(self) -> None:
+    def _surface_cost(self) -> CostEstimate:
+        """At synth: metadata on the main resource (one jsii call), the annotation (one), the
+        construct's own budget. Returns the estimate (the stack's budgets sum them)."""
         estimate = self._estimate()
-        self._main_resource.add_metadata("CostEstimate", estimate.to_metadata())
-        # Where the estimate came from, for reports (path metadata is off outside the CLI).
-        self._main_resource.add_metadata(
-            surface.SOURCE_KEY, {"path": self._construct_path, "construct": type(self).__name__})
-        message = estimate.summary()
+        self._main.cfn.add_override("Metadata", {
+            "CostEstimate": estimate.to_metadata(),
+            # Where the estimate came from, for reports (path metadata is off outside the CLI).
+            surface.SOURCE_KEY: {"path": self._construct_path,
+                                 "construct": type(self).__name__},
+        })
         ctx = context.all_context(self)
         alt = should_warn(estimate, policy.warn_saving_share(ctx, self._construct_path))
         if alt is not None:
             cdk.Annotations.of(self).add_warning_v2(
                 surface.WARNING_ID, surface.warning_text(estimate, alt))
         else:
-            cdk.Annotations.of(self).add_info(message)
-        policy.enforce_budgets(self, ctx, estimate)
+            # What ``Annotations.add_info`` records, without its JavaScript stack trace.
+            self._node.add_metadata(surface.INFO, estimate.summary())
+        policy.enforce_own_budget(self, estimate)
+        return estimate
 
 
 class EndpointBase(PricedConstruct):
     """An ``AWS::SageMaker::Endpoint`` with the handles users wire to.
 
-    Subclasses assign ``self._endpoint`` once; that registers the cost aspect on it.
+    Subclasses create it with ``self._endpoint_ref = self._emit.resource("Endpoint", ...)``.
     """
 
     _variant_names: list[str]
-    _surface_on_main_resource = True
-    __endpoint: sagemaker.CfnEndpoint | None = None
+    _endpoint_ref: Ref
+    _endpoint_tokens: dict[str, str]
 
     @property
-    def _endpoint(self) -> sagemaker.CfnEndpoint:
-        assert self.__endpoint is not None, "EndpointBase subclasses set self._endpoint"
-        return self.__endpoint
+    def endpoint(self) -> cdk.CfnResource:
+        """Escape hatch: the ``AWS::SageMaker::Endpoint`` resource (``add_property_override``)."""
+        return self._endpoint_ref.cfn
 
-    @_endpoint.setter
-    def _endpoint(self, endpoint: sagemaker.CfnEndpoint) -> None:
-        if self.__endpoint is None:
-            surface.register(self, endpoint)
-        self.__endpoint = endpoint
-
-    @property
-    def _main_resource(self) -> cdk.CfnResource:
-        return self._endpoint
-
-    @property
-    def endpoint(self) -> sagemaker.CfnEndpoint:
-        """Escape hatch: the L1 endpoint."""
-        return self._endpoint
+    def _token(self, attribute: str | None) -> str:
+        tokens = self.__dict__.setdefault("_endpoint_tokens", {})
+        key = attribute or ""
+        if key not in tokens:
+            tokens[key] = self._endpoint_ref.token(attribute)
+        return tokens[key]
 
     @property
     def endpoint_name(self) -> str:
-        """The endpoint's name (generated by CloudFormation unless ``endpoint_name`` was set)."""
-        return self._endpoint.attr_endpoint_name
+        """The endpoint's name (generated by CloudFormation unless ``endpoint_name`` was set),
+        as a token (``Fn::GetAtt``, so whatever uses it waits for the endpoint)."""
+        return self._token("EndpointName")
 
     @property
     def endpoint_arn(self) -> str:
-        return self._endpoint.ref
+        return self._token(None)
 
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to call InvokeEndpoint on this endpoint (and nothing else)."""

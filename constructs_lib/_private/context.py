@@ -50,6 +50,23 @@ def stack_env(scope: Construct) -> tuple[str, str, str]:
     return _env(stack_of(scope))[:3]
 
 
+_ENV_JSON: WeakKeyDictionary[Any, tuple[Any, Any]] = WeakKeyDictionary()
+
+
+def stack_env_json(stack: cdk.Stack) -> tuple[Any, Any]:
+    """The region and account of ``stack`` as CloudFormation JSON: the literal when the stack's
+    environment names it, else ``{"Ref": "AWS::Region"}`` / ``{"Ref": "AWS::AccountId"}`` (what
+    CDK renders for the unresolved tokens). Read once per stack."""
+    got = _ENV_JSON.get(stack)
+    if got is None:
+        _, region, account, region_unresolved = _env(stack)
+        got = _ENV_JSON[stack] = (
+            {"Ref": "AWS::Region"} if region_unresolved else region,
+            {"Ref": "AWS::AccountId"} if cdk.Token.is_unresolved(account) else account,
+        )
+    return got
+
+
 def _env(stack: cdk.Stack) -> tuple[str, str, str, bool]:
     env = _ENVS.get(stack)
     if env is None:

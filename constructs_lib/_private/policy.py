@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
-from constructs import IConstruct
 
 from ..cost.advice import SAVING_WARN_SHARE
 from ..cost.estimate import CostEstimate
@@ -27,6 +26,7 @@ from ..errors import ConfigurationError
 
 if TYPE_CHECKING:
     from .base import PricedConstruct
+    from .surface import StackCosts
 
 CTX_WARN_SHARE = "cost:warn-saving-share"
 CTX_BUDGET = "cost:budget-usd"
@@ -71,15 +71,8 @@ def check_budget_context(context: Mapping[str, Any], path: str) -> None:
         )
 
 
-def _priced(root: IConstruct) -> list[PricedConstruct]:
-    from .base import PricedConstruct
-
-    return sorted((c for c in root.node.find_all() if isinstance(c, PricedConstruct)),
-                  key=lambda c: c.node.path)
-
-
 def _itemise(members: Sequence[PricedConstruct]) -> str:
-    parts = sorted((-c.cost_estimate.monthly_usd, c.node.path, c.cost_estimate.kind)
+    parts = sorted((-c.cost_estimate.monthly_usd, c._construct_path, c.cost_estimate.kind)
                    for c in members)
     return ", ".join(f"{path} ${-usd:,.2f} ({kind})" for usd, path, kind in parts)
 
@@ -93,34 +86,41 @@ def _over(scope_label: str, members: Sequence[PricedConstruct], budget: float,
             f"${budget:,.2f}/month by ${total - budget:,.2f}: {_itemise(members)}")
 
 
-def enforce_budgets(owner: PricedConstruct, context: Mapping[str, Any],
-                    estimate: CostEstimate) -> None:
-    """Add an error annotation (which fails ``cdk synth``) for every budget exceeded.
-
-    The construct's own ``max_monthly_usd`` is checked by each construct; the stack-wide and
-    app-wide budgets by the first priced construct (by path) of the stack or app, once.
-    """
+def enforce_own_budget(owner: PricedConstruct, estimate: CostEstimate) -> None:
+    """An error annotation (which fails ``cdk synth``) when ``owner`` exceeds its
+    ``max_monthly_usd``."""
     if owner.max_monthly_usd is not None and estimate.monthly_usd > owner.max_monthly_usd:
         cdk.Annotations.of(owner).add_error(
-            f"{BUDGET_ERROR}: {owner.node.path} estimated ${estimate.monthly_usd:,.2f}/month "
-            f"({estimate.kind}: {estimate.main_driver}) exceeds max_monthly_usd "
-            f"${owner.max_monthly_usd:,.2f}/month"
+            f"{BUDGET_ERROR}: {owner._construct_path} estimated "
+            f"${estimate.monthly_usd:,.2f}/month ({estimate.kind}: {estimate.main_driver}) "
+            f"exceeds max_monthly_usd ${owner.max_monthly_usd:,.2f}/month"
         )
-    value = _context(context, CTX_BUDGET)
+
+
+def enforce_shared_budgets(costs: StackCosts) -> None:
+    """Context ``cost:budget-usd``, checked once per stack at synth: an object of stack names
+    bounds this stack's sum; a number bounds the app's sum, reported on the stack of the app's
+    first priced construct (by path). Error annotations on the stack fail ``cdk synth``."""
+    members = sorted(costs.members, key=lambda c: c._construct_path)
+    if not members:
+        return
+    from .context import all_context
+
+    value = _context(all_context(members[0]), CTX_BUDGET)
     if value is None:
         return
-    stack = cdk.Stack.of(owner)
     if isinstance(value, dict):
-        budget = value.get(stack.stack_name, value.get("*"))
-        members = [c for c in _priced(stack) if cdk.Stack.of(c).node.path == stack.node.path]
-        if budget is not None and members and members[0].node.path == owner.node.path:
-            message = _over(f"stack {stack.stack_name}", members, float(budget),
-                            f"cost:budget-usd[{stack.stack_name!r}]")
+        name = costs.stack.stack_name
+        budget = value.get(name, value.get("*"))
+        if budget is not None:
+            message = _over(f"stack {name}", members, float(budget),
+                            f"cost:budget-usd[{name!r}]")
             if message:
-                cdk.Annotations.of(stack).add_error(message)
+                cdk.Annotations.of(costs.stack).add_error(message)
         return
-    everyone = _priced(owner.node.root)
-    if everyone and everyone[0].node.path == owner.node.path:
+    everyone = sorted((c for s in costs.app for c in s.members),
+                      key=lambda c: c._construct_path)
+    if everyone[0] is members[0]:
         message = _over("the app", everyone, float(value), "cost:budget-usd")
         if message:
-            cdk.Annotations.of(stack).add_error(message)
+            cdk.Annotations.of(costs.stack).add_error(message)

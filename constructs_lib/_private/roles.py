@@ -16,6 +16,7 @@ from constructs import Construct
 from ..config import ModelSpec, parse_s3_uri
 from . import nag
 from .context import stack_env
+from .emit import PARTITION, Emitter, Ref, join, policy_document, statement
 
 ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
                     "ecr:GetDownloadUrlForLayer"]
@@ -163,3 +164,111 @@ def service_role(scope: Construct, construct_id: str, *, assumed_by: iam.IPrinci
                                description=f"{description} (least privilege, constructs_lib)")
     return role_class(scope, construct_id, policy=policy, assumed_by=assumed_by,
                       description=f"{description} (created by constructs_lib)")
+
+
+# --- L1 emission (one jsii call per resource) -----------------------------------------------
+
+SAGEMAKER_TRUST = {"Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow",
+                                  "Principal": {"Service": "sagemaker.amazonaws.com"}}],
+                   "Version": "2012-10-17"}
+EXECUTION_POLICY_DESCRIPTION = (
+    "SageMaker execution role permissions (least privilege, constructs_lib)")
+EXECUTION_ROLE_DESCRIPTION = (
+    "SageMaker execution role (least privilege, created by constructs_lib)")
+
+
+class EmittedRole:
+    """A role and its one customer-managed policy, as ``cdk.CfnResource`` objects.
+
+    The policy's statements are plain JSON kept here: :meth:`add_statements` after creation
+    rewrites the document with one property override (so later permissions stay in the same
+    managed policy, never an inline one).
+    """
+
+    def __init__(self, role: Ref, policy: Ref, statements: list[dict[str, Any]]) -> None:
+        self.role = role
+        self.policy = policy
+        self.statements = statements
+
+    @property
+    def arn(self) -> Any:
+        return self.role.att("Arn")
+
+    def add_statements(self, *statements: dict[str, Any]) -> None:
+        self.statements.extend(statements)
+        self.policy.cfn.add_property_override("PolicyDocument.Statement", self.statements)
+
+
+def emit_role(emit: Emitter, construct_id: str, *, trust: dict[str, Any], description: str,
+              policy_description: str, statements: list[dict[str, Any]]) -> EmittedRole:
+    """``<id>Policy`` (an ``AWS::IAM::ManagedPolicy``) and ``<id>`` (an ``AWS::IAM::Role``
+    using it), at the paths the L2 ``iam.ManagedPolicy`` and ``iam.Role`` would have."""
+    policy = emit.resource(f"{construct_id}Policy/Resource", "AWS::IAM::ManagedPolicy", {
+        "Description": policy_description,
+        "Path": "/",
+        "PolicyDocument": policy_document(statements),
+    })
+    role = emit.resource(f"{construct_id}/Resource", "AWS::IAM::Role", {
+        "AssumeRolePolicyDocument": trust,
+        "Description": description,
+        "ManagedPolicyArns": [policy.ref],
+    })
+    return EmittedRole(role, policy, statements)
+
+
+def execution_statements(emit: Emitter, model: ModelSpec, *, region: Any, account: Any,
+                         vpc: bool = False, artifact_prefix: str | None = None
+                         ) -> list[dict[str, Any]]:
+    """The execution role's statements (model image and artifact, logs, metrics, VPC), and
+    the acknowledgements of the wildcards AWS requires, recorded on ``emit``."""
+    image_account, image_region, repo = model.ecr_repository
+    out = [
+        statement(ECR_PULL_ACTIONS, [join("arn:", PARTITION, f":ecr:{image_region}:"
+                                          f"{image_account}:repository/{repo}")],
+                  sid="PullModelImage"),
+        # GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+        statement(["ecr:GetAuthorizationToken"], ["*"], sid="EcrLogin"),
+    ]
+    source = artifact_prefix or model.model_data_url
+    if source:
+        bucket, key = parse_s3_uri(source)
+        is_prefix = key == "" or key.endswith("/")
+        objects = join("arn:", PARTITION, f":s3:::{bucket}/{key}" + ("*" if is_prefix else ""))
+        out.append(statement(["s3:GetObject"], [objects], sid="ReadModelArtifact"))
+        if is_prefix:
+            out.append(statement(["s3:ListBucket"], [join("arn:", PARTITION, f":s3:::{bucket}")],
+                                 sid="ListModelPrefix",
+                                 conditions={"StringLike": {"s3:prefix": [f"{key}*"]}}))
+            emit.acknowledge(f"{nag.IAM_WILDCARD}[Resource::{nag.flatten(objects)}]",
+                             nag.REASON_ARTIFACT_PREFIX)
+    log_groups = join("arn:", PARTITION, ":logs:", region, ":", account,
+                      ":log-group:/aws/sagemaker/*")
+    out += [
+        statement(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams",
+                   "logs:PutLogEvents"], [log_groups], sid="WriteEndpointLogs"),
+        # PutMetricData has no resource-level permissions; the namespace condition scopes it.
+        statement(["cloudwatch:PutMetricData"], ["*"], sid="PutEndpointMetrics",
+                  conditions={"StringLike": {"cloudwatch:namespace": ["AWS/SageMaker*",
+                                                                      "/aws/sagemaker/*"]}}),
+    ]
+    if vpc:
+        # EC2 network-interface actions for VPC-attached models; Describe* take no resource ARN.
+        out.append(statement(VPC_ACTIONS, ["*"], sid="AttachToVpc"))
+    emit.acknowledge(f"{nag.IAM_WILDCARD}[Resource::*]",
+                     nag.REASON_ECR_LOGIN + ("; " + nag.REASON_VPC if vpc else ""))
+    emit.acknowledge(f"{nag.IAM_WILDCARD}[Resource::{nag.flatten(log_groups)}]",
+                     nag.REASON_LOG_GROUPS)
+    return out
+
+
+def emit_execution_role(emit: Emitter, construct_id: str, model: ModelSpec, *, region: Any,
+                        account: Any, vpc: bool = False, artifact_prefix: str | None = None,
+                        extra: list[dict[str, Any]] | None = None) -> EmittedRole:
+    """The least-privilege role SageMaker assumes to run ``model`` (see :func:`execution_role`),
+    as two L1 resources; ``extra`` statements join its managed policy."""
+    statements = execution_statements(emit, model, region=region, account=account, vpc=vpc,
+                                      artifact_prefix=artifact_prefix)
+    return emit_role(emit, construct_id, trust=SAGEMAKER_TRUST,
+                     description=EXECUTION_ROLE_DESCRIPTION,
+                     policy_description=EXECUTION_POLICY_DESCRIPTION,
+                     statements=statements + list(extra or ()))

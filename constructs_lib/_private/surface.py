@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import aws_cdk as cdk
 import jsii
 from constructs import IConstruct
 
 from ..cost.estimate import Alternative, CostEstimate
+from . import policy
 
 if TYPE_CHECKING:
     from .base import PricedConstruct
@@ -19,25 +21,42 @@ SOURCE_KEY = "ConstructsLib"
 """Metadata key beside ``CostEstimate``: the construct path and class that produced it."""
 
 
+INFO = "aws:cdk:info"
+"""The metadata type of an info annotation (``cdk.Annotations.add_info``)."""
+
+
+class StackCosts:
+    """The priced constructs of one stack, surfaced together by one aspect at synth."""
+
+    def __init__(self, stack: cdk.Stack, app: list[StackCosts]) -> None:
+        self.stack = stack
+        self.members: list[PricedConstruct] = []
+        self.app = app
+        """Every StackCosts of the same app (app-wide budgets sum them)."""
+        app.append(self)
+
+
 @jsii.implements(cdk.IAspect)
 class CostAspect:
-    """Runs once per priced construct, after mutating aspects, so later changes are counted.
+    """Surfaces every priced construct of a stack, once, after mutating aspects (so later
+    changes are counted), and checks the stack's and the app's budgets.
 
-    Added to a leaf (the construct's main resource) where possible: an aspect visits every node
-    below the one it is added to, and each visit of a Python aspect is a jsii callback. (One
-    aspect per construct costs no more than a shared one: jsii creates a new JS proxy each
-    time a Python-implemented interface is passed.)
+    Added to one leaf of the stack (its first priced construct's main resource): an aspect
+    visits every node below the one it is added to, and each visit of a Python aspect is a jsii
+    callback, so one callback per stack rather than one per construct.
     """
 
-    def __init__(self, owner: PricedConstruct) -> None:
-        self._owner = owner
+    def __init__(self, costs: StackCosts) -> None:
+        self._costs = costs
         self._done = False
 
     def visit(self, node: IConstruct) -> None:
         if self._done:
             return
         self._done = True
-        self._owner._surface_cost()
+        for member in self._costs.members:
+            member._surface_cost()
+        policy.enforce_shared_budgets(self._costs)
 
 
 @cache
@@ -46,9 +65,21 @@ def _readonly_priority() -> float:
     return cdk.AspectPriority.READONLY
 
 
-def register(owner: PricedConstruct, on: IConstruct) -> None:
-    """Surface ``owner``'s cost when synthesis reaches ``on`` (the owner or its main resource)."""
-    cdk.Aspects.of(on).add(CostAspect(owner), priority=_readonly_priority())
+_STACK_COSTS: WeakKeyDictionary[Any, StackCosts] = WeakKeyDictionary()
+_APPS: WeakKeyDictionary[Any, list[StackCosts]] = WeakKeyDictionary()
+
+
+def register(owner: PricedConstruct, main: IConstruct) -> None:
+    """Surface ``owner``'s cost at synth; the first priced construct of a stack carries the
+    stack's aspect on its main resource (two jsii calls per stack)."""
+    stack = owner._stack
+    costs = _STACK_COSTS.get(stack)
+    if costs is None:
+        root = stack.node.root
+        app = _APPS.setdefault(root, [])
+        costs = _STACK_COSTS[stack] = StackCosts(stack, app)
+        cdk.Aspects.of(main).add(CostAspect(costs), priority=_readonly_priority())
+    costs.members.append(owner)
 
 
 def warning_text(estimate: CostEstimate, alt: Alternative) -> str:
