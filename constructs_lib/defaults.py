@@ -13,6 +13,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ._private import nag
+from ._private.emit import PARTITION, Emitter, Ref, join, policy_document, statement
 
 if TYPE_CHECKING:  # imported where used: most apps create no bucket or topic (0.06 s each)
     from aws_cdk import aws_s3 as s3
@@ -113,3 +114,94 @@ def stable_endpoint_name(scope: Construct, deployment: Any) -> str | None:
         return None
     return cdk.Names.unique_resource_name(scope, max_length=63, separator="-",
                                           allowed_special_characters="-")
+
+
+# --- L1 emission (one jsii call per resource) -----------------------------------------------
+
+def _ssl_only_bucket_statement(bucket: Ref) -> dict[str, Any]:
+    arn = bucket.att("Arn")
+    return statement(["s3:*"], [arn, join(arn, "/*")], effect="Deny",
+                     principal={"AWS": "*"},
+                     conditions={"Bool": {"aws:SecureTransport": "false"}})
+
+
+def _bucket_properties(encryption_key_arn: Any) -> dict[str, Any]:
+    if encryption_key_arn is None:
+        sse: dict[str, Any] = {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    else:
+        sse = {"BucketKeyEnabled": True,
+               "ServerSideEncryptionByDefault": {"KMSMasterKeyID": encryption_key_arn,
+                                                 "SSEAlgorithm": "aws:kms"}}
+    return {
+        "BucketEncryption": {"ServerSideEncryptionConfiguration": [sse]},
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+        "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                           "IgnorePublicAcls": True,
+                                           "RestrictPublicBuckets": True},
+        "VersioningConfiguration": {"Status": "Enabled"},
+    }
+
+
+def emit_secure_bucket(emit: Emitter, construct_id: str, *, account: Any,
+                       encryption_key_arn: Any = None) -> Ref:
+    """:func:`secure_bucket` as L1 resources (same paths, same template): ``<id>AccessLogs``
+    and its policy, ``<id>`` and its policy, both buckets retained."""
+    logs = emit.resource(f"{construct_id}AccessLogs/Resource", "AWS::S3::Bucket",
+                         _bucket_properties(None))
+    logs.cfn.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+    props = _bucket_properties(encryption_key_arn)
+    props["LoggingConfiguration"] = {"DestinationBucketName": logs.ref,
+                                     "LogFilePrefix": "access-logs/"}
+    bucket = emit.resource(f"{construct_id}/Resource", "AWS::S3::Bucket", props)
+    bucket.cfn.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+    emit.resource(f"{construct_id}AccessLogs/Policy/Resource", "AWS::S3::BucketPolicy", {
+        "Bucket": logs.ref,
+        "PolicyDocument": policy_document([
+            _ssl_only_bucket_statement(logs),
+            statement(["s3:PutObject"], [join(logs.att("Arn"), "/access-logs/*")],
+                      sid="S3ServerAccessLogs",
+                      principal={"Service": "logging.s3.amazonaws.com"},
+                      conditions={"ArnLike": {"aws:SourceArn": bucket.att("Arn")},
+                                  "StringEquals": {"aws:SourceAccount": account}}),
+        ]),
+    })
+    emit.resource(f"{construct_id}/Policy/Resource", "AWS::S3::BucketPolicy", {
+        "Bucket": bucket.ref,
+        "PolicyDocument": policy_document([_ssl_only_bucket_statement(bucket)]),
+    })
+    # Acknowledged on the owning construct (inherited by both buckets): every reason names
+    # which bucket it is about.
+    for rule in nag.S3_ACCESS_LOGS:
+        emit.acknowledge(rule, f"{construct_id}AccessLogs is the server-access-log bucket of "
+                               f"{construct_id}; logging it into itself would loop")
+    emit.acknowledge(nag.S3_REPLICATION,
+                     "cross-region replication needs a destination bucket in a second region, a "
+                     "disaster-recovery choice of the application; versioning is on so it can be "
+                     "added")
+    emit.acknowledge(nag.S3_KMS_DEFAULT, (
+        "S3 server access log delivery supports only SSE-S3 on the target bucket"
+        + ("" if encryption_key_arn is not None else
+           "; no kms_key was passed: the bucket uses SSE-S3 (AES-256); pass kms_key for a "
+           "customer-managed key")))
+    return bucket
+
+
+def emit_secure_topic(emit: Emitter, construct_id: str, *, region: Any, account: Any,
+                      encryption_key_arn: Any = None, display_name: str | None = None) -> Ref:
+    """:func:`secure_topic` as L1 resources (same paths, same template): the topic (retained)
+    and its TLS-only policy."""
+    key = encryption_key_arn if encryption_key_arn is not None else join(
+        "arn:", PARTITION, ":kms:", region, ":", account, f":{SNS_MANAGED_KEY_ALIAS}")
+    props: dict[str, Any] = {"KmsMasterKeyId": key}
+    if display_name is not None:
+        props["DisplayName"] = display_name
+    topic = emit.resource(f"{construct_id}/Resource", "AWS::SNS::Topic", props)
+    topic.cfn.apply_removal_policy(cdk.RemovalPolicy.RETAIN)  # subscribers may depend on it
+    emit.resource(f"{construct_id}/Policy/Resource", "AWS::SNS::TopicPolicy", {
+        "PolicyDocument": policy_document([
+            statement(["sns:Publish"], [topic.ref], effect="Deny", principal="*",
+                      sid="AllowPublishThroughSSLOnly",
+                      conditions={"Bool": {"aws:SecureTransport": "false"}})]),
+        "Topics": [topic.ref],
+    })
+    return topic

@@ -102,14 +102,16 @@ def _one_or_many(values: Sequence[Any]) -> Any:
 
 def statement(actions: Sequence[str], resources: Sequence[Any], *, sid: str | None = None,
               conditions: Mapping[str, Any] | None = None,
-              principal: Mapping[str, Any] | None = None, effect: str = "Allow"
+              principal: Mapping[str, Any] | str | None = None, effect: str = "Allow"
               ) -> dict[str, Any]:
     """One IAM policy statement in the form ``iam.PolicyStatement`` renders."""
     out: dict[str, Any] = {"Action": _one_or_many(actions)}
     if conditions:
         out["Condition"] = dict(conditions)
     out["Effect"] = effect
-    if principal is not None:
+    if isinstance(principal, str):
+        out["Principal"] = principal
+    elif principal is not None:
         out["Principal"] = {k: _one_or_many(v) if isinstance(v, list) else v
                             for k, v in principal.items()}
     if resources:
