@@ -13,14 +13,14 @@ from typing import Any, Literal
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 from pydantic import Field, model_validator
 
 from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
-from ._private.context import check_priceable, pricing_context
+from ._private.context import check_priceable, pricing_context, stack_env_json
+from ._private.emit import Ref
 from ._private.memo import price_once
 from ._private.models import (
     MAX_MONTHLY_USD,
@@ -30,9 +30,9 @@ from ._private.models import (
     child_path,
     validate_props,
 )
-from ._private.roles import execution_role as new_execution_role
+from ._private.roles import emit_execution_role, imported_role
 from ._private.rules import hosting_problems
-from ._private.scaling import autoscale_variant
+from ._private.scaling import emit_autoscaling
 from .config import S3_URI, AutoscalingOptions, IKeyLike, InstanceType, IRoleLike, ModelSpec
 from .cost.advice import alternatives as priced_alternatives
 from .cost.estimate import CostEstimate
@@ -191,45 +191,82 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
-        self.role: iam.IRole = model.execution_role or new_execution_role(
-            self, "ExecutionRole", model, artifact_prefix=props.models_s3_prefix)
-        self.model = sagemaker.CfnModel(self, "Model", execution_role_arn=self.role.role_arn,
-                                        primary_container=self._variant_container(model))
+        emit = self._emit
+        region, account = stack_env_json(self._stack)
+        given = model.execution_role
+        self._execution_role = None if given else emit_execution_role(
+            emit, "ExecutionRole", model, region=region, account=account,
+            artifact_prefix=props.models_s3_prefix)
+        self._model_ref = emit.resource("Model", "AWS::SageMaker::Model", {
+            "ExecutionRoleArn": given.role_arn if given else self._execution_role.arn,
+            "PrimaryContainer": self._variant_container(model),
+        })
         self._primary_variant = {
-            "variantName": props.variant_name,
-            "modelName": self.model.attr_model_name,
-            "instanceType": props.instance_type,
-            "initialInstanceCount": props.initial_instance_count,
-            "initialVariantWeight": props.variant_weight,
+            "InitialInstanceCount": props.initial_instance_count,
+            "InitialVariantWeight": props.variant_weight,
+            "InstanceType": props.instance_type,
+            "ModelName": self._model_ref.att("ModelName"),
+            "VariantName": props.variant_name,
         }
-        self.endpoint_config = sagemaker.CfnEndpointConfig(
-            self, "EndpointConfig", production_variants=[self._primary_variant],
-            kms_key_id=props.kms_key.key_arn if props.kms_key else None)
-        if props.kms_key is None:
-            nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
-                            _no_kms_reason(props.instance_type))
+        config: dict[str, Any] = {"ProductionVariants": [self._primary_variant]}
+        if props.kms_key is not None:
+            config["KmsKeyId"] = props.kms_key.key_arn
+        else:
+            emit.acknowledge(nag.ENDPOINT_CONFIG_KMS, _no_kms_reason(props.instance_type))
+        self._config_ref = emit.resource("EndpointConfig", "AWS::SageMaker::EndpointConfig",
+                                         config)
         fixed_name = props.endpoint_name or stable_endpoint_name(self, props.deployment)
-        self._endpoint = sagemaker.CfnEndpoint(
-            self, "Endpoint", endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            endpoint_name=fixed_name)
-        self.scalable_target = self.scaling_policy = None
+        endpoint: dict[str, Any] = {
+            "EndpointConfigName": self._config_ref.att("EndpointConfigName")}
+        if fixed_name is not None:
+            endpoint["EndpointName"] = fixed_name
+        self._endpoint_ref = emit.resource("Endpoint", "AWS::SageMaker::Endpoint", endpoint)
+        self._scaling: tuple[Ref, Ref] | None = None
         if props.autoscaling is not None:
-            self.scalable_target, self.scaling_policy = autoscale_variant(
-                self, props.autoscaling, endpoint_name=self.endpoint_name,
+            self._scaling = emit_autoscaling(
+                emit, props.autoscaling, endpoint_name=self._endpoint_ref.att("EndpointName"),
                 variant=props.variant_name)
         self._host_init(fixed_name)  # the name just given (no jsii read-back)
+        self._done(self._endpoint_ref)
+
+    @property
+    def role(self) -> iam.IRole:
+        """The execution role (the one given, or the least-privilege role created here,
+        imported for CDK APIs on first use)."""
+        given = self.props.model.execution_role
+        if given is not None:
+            return given  # type: ignore[no-any-return]
+        assert self._execution_role is not None
+        return imported_role(self, self._execution_role)
+
+    @property
+    def model(self) -> cdk.CfnResource:
+        """Escape hatch: the ``AWS::SageMaker::Model``."""
+        return self._model_ref.cfn
+
+    @property
+    def endpoint_config(self) -> cdk.CfnResource:
+        """Escape hatch: the ``AWS::SageMaker::EndpointConfig``."""
+        return self._config_ref.cfn
+
+    @property
+    def scalable_target(self) -> cdk.CfnResource | None:
+        return self._scaling[0].cfn if self._scaling else None
+
+    @property
+    def scaling_policy(self) -> cdk.CfnResource | None:
+        return self._scaling[1].cfn if self._scaling else None
 
     def _fleet_traffic(self) -> TrafficHint:
         return self.props.fleet_traffic  # type: ignore[no-any-return]
 
     def _variant_container(self, model: ModelSpec) -> dict[str, Any]:
         container: dict[str, Any] = {
-            "image": model.image_uri, "modelDataUrl": model.model_data_url,
-            "mode": "MultiModel",
-            "multiModelConfig": {"modelCacheSetting": self.props.model_cache},
+            "Image": model.image_uri, "Mode": "MultiModel", "ModelDataUrl": model.model_data_url,
+            "MultiModelConfig": {"ModelCacheSetting": self.props.model_cache},
         }
         if model.environment:
-            container["environment"] = dict(model.environment)
+            container["Environment"] = dict(model.environment)
         return container
 
     def _estimate(self) -> CostEstimate:
@@ -246,18 +283,19 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
             f"{len(self.props.models)} dedicated")), None) if self.props.models else None
         return None if dedicated is None else round(dedicated.monthly_usd - est.monthly_usd, 2)
 
-    def _surface_cost(self) -> None:
-        super()._surface_cost()
+    def _surface_cost(self) -> CostEstimate:
+        est = super()._surface_cost()
         saving = self.consolidation_saving_usd
         if saving is not None:
-            est = self.cost_estimate
             dedicated = est.monthly_usd + saving
             share = saving / dedicated if dedicated > 0 else 0.0
-            cdk.Annotations.of(self).add_info(
+            self._node.add_metadata(
+                "aws:cdk:info",
                 f"Consolidation: {len(self.props.models)} models on one fleet cost "
                 f"${est.monthly_usd:,.2f}/month; {len(self.props.models)} dedicated real-time "
                 f"endpoints would cost ${dedicated:,.2f}/month: saves ${saving:,.2f}/month "
                 f"({share:.0%})")
+        return est
 
     @classmethod
     def _price(cls, p: Any, pricing: PricingContext,

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from aws_cdk import aws_applicationautoscaling as appscaling
+import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 from pydantic import Field, model_validator
 
 from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
-from ._private.context import check_priceable
+from ._private.context import check_priceable, stack_env_json
+from ._private.emit import Ref, statement
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
     checked_init,
 )
-from ._private.roles import ExecutionRole, execution_role
+from ._private.roles import emit_execution_role, imported_role
 from ._private.rules import hosting_problems, local_nvme
-from ._private.scaling import autoscale_variant
+from ._private.scaling import emit_autoscaling
 from .config import (
     AutoscalingOptions,
     DataCaptureOptions,
@@ -153,48 +153,80 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         super().__init__(scope, construct_id, pricing, max_monthly_usd=props.max_monthly_usd)
         self.props = props
         self._variant_names = [props.variant_name]
+        emit = self._emit
+        region, account = stack_env_json(self._stack)
 
-        self.role: iam.IRole = props.model.execution_role or execution_role(
-            self, "ExecutionRole", props.model, vpc=props.vpc is not None
-        )
         self.security_groups: list[ec2.ISecurityGroup] = []
-        vpc_config = self._vpc_config(props.vpc, subnets) if props.vpc else None
-        self.model = sagemaker.CfnModel(
-            self, "Model",
-            execution_role_arn=self.role.role_arn,
-            primary_container=_container(props.model),
-            enable_network_isolation=props.network_isolation or None,
-            vpc_config=vpc_config,
-        )
+        self._vpc_json = self._vpc_config(props.vpc, subnets) if props.vpc else None
         self.data_capture_bucket: Any = None
-        capture = self._data_capture(props) if props.data_capture else None
+        extra: list[dict[str, Any]] = []
+        capture = self._data_capture(props, extra) if props.data_capture else None
+        given = props.model.execution_role
+        self._execution_role = None if given else emit_execution_role(
+            emit, "ExecutionRole", props.model, region=region, account=account,
+            vpc=props.vpc is not None, extra=extra)
+        self._model_ref = emit.resource("Model", "AWS::SageMaker::Model", {
+            "ExecutionRoleArn": given.role_arn if given else self._execution_role.arn,
+            "PrimaryContainer": _container(props.model),
+            **self._variant_model_options(),
+        })
         self._primary_variant = {
-            "variantName": props.variant_name,
-            "modelName": self.model.attr_model_name,
-            "instanceType": props.instance_type,
-            "initialInstanceCount": props.initial_instance_count,
-            "initialVariantWeight": props.variant_weight,
+            "InitialInstanceCount": props.initial_instance_count,
+            "InitialVariantWeight": props.variant_weight,
+            "InstanceType": props.instance_type,
+            "ModelName": self._model_ref.att("ModelName"),
+            "VariantName": props.variant_name,
         }
-        self.endpoint_config = sagemaker.CfnEndpointConfig(
-            self, "EndpointConfig",
-            production_variants=[self._primary_variant],
-            kms_key_id=props.kms_key.key_arn if props.kms_key else None,
-            data_capture_config=capture,
-        )
-        if props.kms_key is None:
-            nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
-                            _no_kms_reason(props.instance_type))
+        config: dict[str, Any] = {"ProductionVariants": [self._primary_variant]}
+        if props.kms_key is not None:
+            config["KmsKeyId"] = props.kms_key.key_arn
+        else:
+            emit.acknowledge(nag.ENDPOINT_CONFIG_KMS, _no_kms_reason(props.instance_type))
+        if capture is not None:
+            config["DataCaptureConfig"] = capture
+        self._config_ref = emit.resource("EndpointConfig", "AWS::SageMaker::EndpointConfig",
+                                         config)
         fixed_name = props.endpoint_name or stable_endpoint_name(self, props.deployment)
-        self._endpoint = sagemaker.CfnEndpoint(
-            self, "Endpoint",
-            endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            endpoint_name=fixed_name,
-        )
-        self.scalable_target: appscaling.CfnScalableTarget | None = None
-        self.scaling_policy: appscaling.CfnScalingPolicy | None = None
+        endpoint: dict[str, Any] = {
+            "EndpointConfigName": self._config_ref.att("EndpointConfigName")}
+        if fixed_name is not None:
+            endpoint["EndpointName"] = fixed_name
+        self._endpoint_ref = emit.resource("Endpoint", "AWS::SageMaker::Endpoint", endpoint)
+        self._scaling: tuple[Ref, Ref] | None = None
         if props.autoscaling is not None:
-            self._autoscale(props.autoscaling, props.variant_name)
+            self._scaling = emit_autoscaling(
+                emit, props.autoscaling, endpoint_name=self._endpoint_ref.att("EndpointName"),
+                variant=props.variant_name)
         self._host_init(fixed_name)  # the name just given (no jsii read-back)
+        self._done(self._endpoint_ref)
+
+    @property
+    def role(self) -> iam.IRole:
+        """The execution role (the one given in ``model``, or the least-privilege role created
+        here, imported for CDK APIs on first use)."""
+        given = self.props.model.execution_role
+        if given is not None:
+            return given  # type: ignore[no-any-return]
+        assert self._execution_role is not None
+        return imported_role(self, self._execution_role)
+
+    @property
+    def model(self) -> cdk.CfnResource:
+        """Escape hatch: the ``AWS::SageMaker::Model``."""
+        return self._model_ref.cfn
+
+    @property
+    def endpoint_config(self) -> cdk.CfnResource:
+        """Escape hatch: the ``AWS::SageMaker::EndpointConfig``."""
+        return self._config_ref.cfn
+
+    @property
+    def scalable_target(self) -> cdk.CfnResource | None:
+        return self._scaling[0].cfn if self._scaling else None
+
+    @property
+    def scaling_policy(self) -> cdk.CfnResource | None:
+        return self._scaling[1].cfn if self._scaling else None
 
     def _estimate(self) -> CostEstimate:
         if self._variants:
@@ -206,8 +238,12 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
 
     def _variant_model_options(self) -> dict[str, Any]:
         """A variant's own model runs in the same VPC and isolation as the endpoint's."""
-        return {"enable_network_isolation": self.props.network_isolation or None,
-                "vpc_config": self.model.vpc_config}
+        options: dict[str, Any] = {}
+        if self.props.network_isolation:
+            options["EnableNetworkIsolation"] = True
+        if self._vpc_json is not None:
+            options["VpcConfig"] = self._vpc_json
+        return options
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:
@@ -227,39 +263,43 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
             description="SageMaker model containers (no inbound)",
         )]
         self.security_groups = groups
-        return {"securityGroupIds": [g.security_group_id for g in groups], "subnets": subnets}
+        return {"SecurityGroupIds": [g.security_group_id for g in groups], "Subnets": subnets}
 
-    def _data_capture(self, props: RealTimeEndpointProps) -> dict[str, Any]:
+    def _data_capture(self, props: RealTimeEndpointProps,
+                      extra: list[dict[str, Any]]) -> dict[str, Any]:
+        """The capture config; the role's statements go to ``extra`` (or to a given role)."""
         options = props.data_capture
         assert options is not None
+        key_arn = props.kms_key.key_arn if props.kms_key is not None else None
         bucket = options.bucket or secure_bucket(self, "DataCaptureBucket",
                                                  encryption_key=props.kms_key)
         self.data_capture_bucket = bucket
         # Only PutObject, only under the prefix (SageMaker names the objects below it).
         objects = bucket.arn_for_objects(f"{options.prefix}/*")
-        self.role.add_to_principal_policy(iam.PolicyStatement(
-            sid="WriteDataCapture", actions=["s3:PutObject"], resources=[objects]))
-        if isinstance(self.role, ExecutionRole):
-            nag.acknowledge_wildcard(self.role.policy, objects, nag.REASON_S3_PREFIX)
-        if props.kms_key is not None:
-            self.role.add_to_principal_policy(iam.PolicyStatement(
-                sid="EncryptDataCapture", actions=["kms:Encrypt", "kms:GenerateDataKey"],
-                resources=[props.kms_key.key_arn]))
+        statements = [statement(["s3:PutObject"], [objects], sid="WriteDataCapture")]
+        if key_arn is not None:
+            statements.append(statement(["kms:Encrypt", "kms:GenerateDataKey"], [key_arn],
+                                        sid="EncryptDataCapture"))
+        given = props.model.execution_role
+        if given is None:
+            extra += statements
+            self._emit.acknowledge(
+                f"{nag.IAM_WILDCARD}[Resource::{nag._flat(self, objects)}]",
+                nag.REASON_S3_PREFIX)
+        else:
+            for s in statements:
+                given.add_to_principal_policy(iam.PolicyStatement.from_json(s))
         modes = [m for m, on in (("Input", options.capture_input),
                                  ("Output", options.capture_output)) if on]
         config: dict[str, Any] = {
-            "enableCapture": True,
-            "initialSamplingPercentage": options.sampling_percentage,
-            "destinationS3Uri": f"s3://{bucket.bucket_name}/{options.prefix}",
-            "captureOptions": [{"captureMode": m} for m in modes],
+            "CaptureOptions": [{"CaptureMode": m} for m in modes],
+            "DestinationS3Uri": f"s3://{bucket.bucket_name}/{options.prefix}",
+            "EnableCapture": True,
+            "InitialSamplingPercentage": options.sampling_percentage,
         }
-        if props.kms_key is not None:
-            config["kmsKeyId"] = props.kms_key.key_arn
+        if key_arn is not None:
+            config["KmsKeyId"] = key_arn
         return config
-
-    def _autoscale(self, options: AutoscalingOptions, variant: str) -> None:
-        self.scalable_target, self.scaling_policy = autoscale_variant(
-            self, options, endpoint_name=self.endpoint_name, variant=variant)
 
 
 def _subnets(options: VpcOptions, path: str) -> list[str]:
@@ -293,9 +333,10 @@ def _no_kms_reason(instance_type: str) -> str:
 
 
 def _container(model: ModelSpec) -> dict[str, Any]:
-    container: dict[str, Any] = {"image": model.image_uri}
+    """The model's ``PrimaryContainer`` (CloudFormation JSON)."""
+    container: dict[str, Any] = {"Image": model.image_uri}
     if model.model_data_url:
-        container["modelDataUrl"] = model.model_data_url
+        container["ModelDataUrl"] = model.model_data_url
     if model.environment:
-        container["environment"] = dict(model.environment)
+        container["Environment"] = dict(model.environment)
     return container

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 from pydantic import Field, model_validator
 
@@ -17,7 +17,8 @@ from ._private.models import (
     StrictModel,
     checked_init,
 )
-from ._private.roles import execution_role
+from ._private.context import stack_env_json
+from ._private.roles import emit_execution_role, imported_role
 from .config import ModelSpec
 from .cost.advice import advise
 from .cost.estimate import CostEstimate
@@ -105,37 +106,58 @@ class ServerlessEndpoint(EndpointBase):
         self.props = props
         self._variant_names = [props.variant_name]
 
-        self.role: iam.IRole = props.model.execution_role or execution_role(
-            self, "ExecutionRole", props.model
-        )
-        self.model = sagemaker.CfnModel(
-            self, "Model",
-            execution_role_arn=self.role.role_arn,
-            primary_container=_container(props.model),
-        )
+        emit = self._emit
+        region, account = stack_env_json(self._stack)
+        given = props.model.execution_role
+        self._execution_role = None if given else emit_execution_role(
+            emit, "ExecutionRole", props.model, region=region, account=account)
+        self._model_ref = emit.resource("Model", "AWS::SageMaker::Model", {
+            "ExecutionRoleArn": given.role_arn if given else self._execution_role.arn,
+            "PrimaryContainer": _container(props.model),
+        })
         serverless: dict[str, Any] = {
-            "memorySizeInMb": props.memory_mb,
-            "maxConcurrency": props.max_concurrency,
+            "MaxConcurrency": props.max_concurrency,
+            "MemorySizeInMB": props.memory_mb,
         }
         if props.provisioned_concurrency is not None:
-            serverless["provisionedConcurrency"] = props.provisioned_concurrency
-        self.endpoint_config = sagemaker.CfnEndpointConfig(
-            self, "EndpointConfig",
-            production_variants=[{
-                "variantName": props.variant_name,
-                "modelName": self.model.attr_model_name,
-                "serverlessConfig": serverless,
+            serverless["ProvisionedConcurrency"] = props.provisioned_concurrency
+        self._config_ref = emit.resource("EndpointConfig", "AWS::SageMaker::EndpointConfig", {
+            "ProductionVariants": [{
+                "ModelName": self._model_ref.att("ModelName"),
+                "ServerlessConfig": serverless,
+                "VariantName": props.variant_name,
             }],
-        )
-        nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
-                        "serverless endpoints have no ML storage volume of yours: KmsKeyId "
-                        "encrypts an instance's storage volume, which serverless inference does "
-                        "not expose (SageMaker encrypts it with an AWS owned key)")
-        self._endpoint = sagemaker.CfnEndpoint(
-            self, "Endpoint",
-            endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            endpoint_name=props.endpoint_name,
-        )
+        })
+        emit.acknowledge(nag.ENDPOINT_CONFIG_KMS,
+                         "serverless endpoints have no ML storage volume of yours: KmsKeyId "
+                         "encrypts an instance's storage volume, which serverless inference does "
+                         "not expose (SageMaker encrypts it with an AWS owned key)")
+        endpoint: dict[str, Any] = {
+            "EndpointConfigName": self._config_ref.att("EndpointConfigName")}
+        if props.endpoint_name is not None:
+            endpoint["EndpointName"] = props.endpoint_name
+        self._endpoint_ref = emit.resource("Endpoint", "AWS::SageMaker::Endpoint", endpoint)
+        self._done(self._endpoint_ref)
+
+    @property
+    def role(self) -> iam.IRole:
+        """The execution role (the one given in ``model``, or the least-privilege role created
+        here, imported for CDK APIs on first use)."""
+        given = self.props.model.execution_role
+        if given is not None:
+            return given  # type: ignore[no-any-return]
+        assert self._execution_role is not None
+        return imported_role(self, self._execution_role)
+
+    @property
+    def model(self) -> cdk.CfnResource:
+        """Escape hatch: the ``AWS::SageMaker::Model``."""
+        return self._model_ref.cfn
+
+    @property
+    def endpoint_config(self) -> cdk.CfnResource:
+        """Escape hatch: the ``AWS::SageMaker::EndpointConfig``."""
+        return self._config_ref.cfn
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:

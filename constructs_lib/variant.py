@@ -11,17 +11,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import aws_cdk as cdk
-import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
-from constructs import Construct, IConstruct
+from constructs import Construct
 from pydantic import Field, model_validator
 
 from . import limits
 from ._private.alarms import default_rollback_alarms
-from ._private.context import check_priceable
+from ._private.context import check_priceable, stack_env_json
+from ._private.emit import Emitter, Ref
 from ._private.models import (
     StrictModel,
     check_same_app,
@@ -29,8 +28,8 @@ from ._private.models import (
     child_path,
     validate_props,
 )
-from ._private.roles import execution_role
-from ._private.scaling import autoscale_variant
+from ._private.roles import EmittedRole, emit_execution_role, imported_role
+from ._private.scaling import emit_autoscaling
 from .config import AutoscalingOptions, InstanceType, ModelSpec
 from .cost.estimate import CostEstimate, EndpointKind
 from .cost.fleet import VariantSpec, estimate_fleet, traffic_shares
@@ -41,8 +40,6 @@ from .errors import ConfigurationError, FieldProblem, Problem
 from .traffic import TrafficHint
 
 if TYPE_CHECKING:
-    from aws_cdk import aws_applicationautoscaling as appscaling
-
     from ._private.base import EndpointBase
 
     # Every host also derives from EndpointBase: telling mypy so types ``self`` as a scope with
@@ -154,13 +151,13 @@ class VariantHost(_HostBase):
     variant's CloudFormation dict), ``endpoint_config``, ``_endpoint`` and ``model``."""
 
     _pricing: PricingContext
-    _endpoint: sagemaker.CfnEndpoint
+    _endpoint_ref: Ref
+    _config_ref: Ref
+    _model_ref: Ref
     _primary_variant: dict[str, Any]
     _variants: list[Variant]
     _multi_model = False
     props: Any
-    model: sagemaker.CfnModel
-    endpoint_config: sagemaker.CfnEndpointConfig
     alarm_topic: sns.ITopic | None
     alarms: list[cloudwatch.IAlarm]
 
@@ -211,26 +208,35 @@ class VariantHost(_HostBase):
         return estimate_fleet(self._variant_specs(), traffic=traffic, ctx=self._pricing, kind=kind)
 
     def _sync_variants(self) -> None:
-        """Write the variants, retain settings and deployment config into the L1 resources."""
-        # The ignores below: jsii types an L1 property's setter without the plain-dict struct
-        # form its constructor is typed with and the runtime accepts (dicts save jsii requests).
+        """Write the variants, retain settings and deployment config into the L1 resources
+        (property overrides: one jsii call each)."""
         p = self.props
         production = [self._primary_variant] + [v.production_variant for v in self._variants
                                                  if not v.props.shadow]
         shadow = [v.production_variant for v in self._variants if v.props.shadow]
-        self.endpoint_config.production_variants = production  # type: ignore[assignment]
-        self.endpoint_config.shadow_production_variants = shadow or None  # type: ignore[assignment]
+        config = self._config_ref.cfn
+        config.add_property_override("ProductionVariants", production)
+        if shadow:
+            config.add_property_override("ShadowProductionVariants", shadow)
+        endpoint = self._endpoint_ref.cfn
         retain = p.retain_variant_properties
         if retain is None:
             retain = True if (self._variants or p.deployment) else None
-        self._endpoint.retain_all_variant_properties = retain
-        self._endpoint.exclude_retained_variant_properties = [
-            {"variantPropertyType": t} for t in p.reset_on_update  # type: ignore[misc]
-        ] or None
+        if retain is not None:
+            endpoint.add_property_override("RetainAllVariantProperties", retain)
+        if p.reset_on_update:
+            endpoint.add_property_override("ExcludeRetainedVariantProperties", [
+                {"VariantPropertyType": t} for t in p.reset_on_update])
         if p.deployment is not None:
             names = [a.alarm_name for a in self.alarms]
-            config = deployment_config(p.deployment, names)
-            self._endpoint.deployment_config = config  # type: ignore[assignment]
+            endpoint.add_property_override(
+                "DeploymentConfig", _pascal(deployment_config(p.deployment, names)))
+
+    def _surface_cost(self) -> CostEstimate:
+        estimate = super()._surface_cost()  # type: ignore[misc]
+        for variant in self._variants:
+            variant._annotate()
+        return estimate  # type: ignore[no-any-return]
 
     def _default_alarms(self, scope: Construct, variant: str) -> None:
         """5XX errors and model latency of ``variant`` (children of ``scope``), notifying the
@@ -296,29 +302,59 @@ class Variant(Construct):
         self.props = props
         self.endpoint = endpoint
         self.instance_type: str = itype
-        self.role: iam.IRole | None = None
+        emit = Emitter(self, path, endpoint._stack)
+        self._execution_role: EmittedRole | None = None
         if props.model is None:
-            self.model = endpoint.model
+            self._model_ref = endpoint._model_ref
         else:
             options = endpoint._variant_model_options()
-            self.role = props.model.execution_role or execution_role(
-                self, "ExecutionRole", props.model, vpc=options.get("vpc_config") is not None,
-                artifact_prefix=props.model.model_data_url if endpoint._multi_model else None)
-            self.model = sagemaker.CfnModel(
-                self, "Model", execution_role_arn=self.role.role_arn,
-                primary_container=endpoint._variant_container(props.model), **options)
-        self.scalable_target: appscaling.CfnScalableTarget | None = None
-        self.scaling_policy: appscaling.CfnScalingPolicy | None = None
+            given = props.model.execution_role
+            if given is None:
+                region, account = stack_env_json(endpoint._stack)
+                self._execution_role = emit_execution_role(
+                    emit, "ExecutionRole", props.model, region=region, account=account,
+                    vpc="VpcConfig" in options,
+                    artifact_prefix=props.model.model_data_url if endpoint._multi_model else None)
+            self._model_ref = emit.resource("Model", "AWS::SageMaker::Model", {
+                "ExecutionRoleArn": given.role_arn if given else self._execution_role.arn,
+                "PrimaryContainer": endpoint._variant_container(props.model),
+                **options,
+            })
+        self._scaling: tuple[Ref, Ref] | None = None
         if props.autoscaling is not None:
-            self.scalable_target, self.scaling_policy = autoscale_variant(
-                self, props.autoscaling, endpoint_name=endpoint.endpoint_name,
+            self._scaling = emit_autoscaling(
+                emit, props.autoscaling, endpoint_name=endpoint._endpoint_ref.att("EndpointName"),
                 variant=props.name)
         rollback = host.deployment.rollback if host.deployment else None
         if rollback is not None and rollback.default_alarms and not props.shadow:
             endpoint._default_alarms(self, props.name)
         endpoint._variants.append(self)
         endpoint._sync_variants()
-        cdk.Aspects.of(self).add(_VariantAnnotation(self), priority=cdk.AspectPriority.READONLY)
+        emit.flush(self.node)
+
+    @property
+    def role(self) -> iam.IRole | None:
+        """The variant's execution role (None when it shares the endpoint's model)."""
+        if self.props.model is None:
+            return None
+        given = self.props.model.execution_role
+        if given is not None:
+            return given  # type: ignore[no-any-return]
+        assert self._execution_role is not None
+        return imported_role(self, self._execution_role)
+
+    @property
+    def model(self) -> cdk.CfnResource:
+        """The variant's ``AWS::SageMaker::Model`` (the endpoint's when it has none of its own)."""
+        return self._model_ref.cfn
+
+    @property
+    def scalable_target(self) -> cdk.CfnResource | None:
+        return self._scaling[0].cfn if self._scaling else None
+
+    @property
+    def scaling_policy(self) -> cdk.CfnResource | None:
+        return self._scaling[1].cfn if self._scaling else None
 
     @property
     def name(self) -> str:
@@ -334,11 +370,11 @@ class Variant(Construct):
     def production_variant(self) -> dict[str, Any]:
         """This variant as an entry of the endpoint config's (shadow) production variants."""
         return {
-            "variantName": self.props.name,
-            "modelName": self.model.attr_model_name,
-            "instanceType": self.instance_type,
-            "initialInstanceCount": self.props.initial_instance_count,
-            "initialVariantWeight": self.props.weight,
+            "InitialInstanceCount": self.props.initial_instance_count,
+            "InitialVariantWeight": self.props.weight,
+            "InstanceType": self.instance_type,
+            "ModelName": self._model_ref.att("ModelName"),
+            "VariantName": self.props.name,
         }
 
     @property
@@ -357,20 +393,16 @@ class Variant(Construct):
         share = traffic_shares(self.endpoint._variant_specs())[self.props.name]
         role = (f"shadow, serves no responses: receives a copy of {share:.0%} of requests"
                 if self.props.shadow else f"weight {self.props.weight:g}, {share:.0%} of requests")
-        cdk.Annotations.of(self).add_info(
+        self.node.add_metadata(
+            "aws:cdk:info",
             f"Variant {self.props.name} ({role}): ${est.monthly_usd:,.2f}/month "
             f"({est.region}): {est.main_driver}; counted in the endpoint's estimate")
 
 
-@jsii.implements(cdk.IAspect)
-class _VariantAnnotation:
-    """Annotates the variant once, at synth, after every variant has been added."""
-
-    def __init__(self, owner: Variant) -> None:
-        self._owner = owner
-        self._done = False
-
-    def visit(self, node: IConstruct) -> None:
-        if not self._done:
-            self._done = True
-            self._owner._annotate()
+def _pascal(value: Any) -> Any:
+    """A typed-L1 (camelCase) struct as CloudFormation JSON (PascalCase keys)."""
+    if isinstance(value, dict):
+        return {k[:1].upper() + k[1:]: _pascal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_pascal(v) for v in value]
+    return value

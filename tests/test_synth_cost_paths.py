@@ -32,16 +32,33 @@ def _metadata(stack):
             for r in Template.from_stack(stack).find_resources("AWS::SageMaker::Endpoint").values()}
 
 
-def test_cost_aspect_sits_on_the_endpoint_leaf_not_on_the_construct(stack):
-    ep = realtime(stack, "Ep")
-    assert [type(a) for a in cdk.Aspects.of(ep.endpoint).all] == [CostAspect]
-    assert not any(isinstance(a, CostAspect) for a in cdk.Aspects.of(ep).all)
-    assert not ep.endpoint.node.children  # a leaf: visited once at synth
-    assert "CostEstimate" in _metadata(stack)["Test/Ep"]
+def test_one_cost_aspect_per_stack_on_a_leaf_and_every_construct_surfaced(stack):
+    first, second = realtime(stack, "Ep"), realtime(stack, "Ep2")
+    assert [type(a) for a in cdk.Aspects.of(first.endpoint).all] == [CostAspect]
+    assert not cdk.Aspects.of(second.endpoint).all  # the stack's aspect surfaces both
+    assert not any(isinstance(a, CostAspect) for a in cdk.Aspects.of(first).all)
+    assert not first.endpoint.node.children  # a leaf: visited once at synth
+    meta = _metadata(stack)
+    assert meta["Test/Ep"]["CostEstimate"]["kind"] == "realtime"
+    assert meta["Test/Ep2"]["CostEstimate"] == meta["Test/Ep"]["CostEstimate"]
+
+
+def test_a_construct_added_after_annotations_were_read_is_surfaced_too(stack):
+    def cost_messages(path):
+        found = Annotations.from_stack(stack)
+        return (found.find_info(path, Match.string_like_regexp("^Estimated"))
+                + found.find_warning(path, Match.string_like_regexp("^Estimated")))
+
+    realtime(stack, "Ep")
+    assert len(cost_messages("/Test/Ep")) == 1
+    later = realtime(stack, "Later")
+    assert [type(a) for a in cdk.Aspects.of(later.endpoint).all] == [CostAspect]
+    assert len(cost_messages("/Test/Later")) == 1
+    assert len(cost_messages("/Test/Ep")) == 1  # not surfaced twice
 
 
 @pytest.mark.parametrize("build", ["async", "batch", "multimodel", "serverless"])
-def test_every_priced_construct_puts_its_cost_aspect_on_its_main_resource(stack, build):
+def test_every_priced_construct_puts_its_cost_on_its_main_resource(stack, build):
     from . import test_async_endpoint, test_batch_transform, test_multimodel
 
     construct = {

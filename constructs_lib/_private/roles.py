@@ -185,7 +185,10 @@ class EmittedRole:
     managed policy, never an inline one).
     """
 
-    def __init__(self, role: Ref, policy: Ref, statements: list[dict[str, Any]]) -> None:
+    def __init__(self, construct_id: str, role: Ref, policy: Ref,
+                 statements: list[dict[str, Any]]) -> None:
+        self.construct_id = construct_id
+        self._imported: iam.IRole | None = None
         self.role = role
         self.policy = policy
         self.statements = statements
@@ -213,7 +216,7 @@ def emit_role(emit: Emitter, construct_id: str, *, trust: dict[str, Any], descri
         "Description": description,
         "ManagedPolicyArns": [policy.ref],
     })
-    return EmittedRole(role, policy, statements)
+    return EmittedRole(construct_id, role, policy, statements)
 
 
 def execution_statements(emit: Emitter, model: ModelSpec, *, region: Any, account: Any,
@@ -272,3 +275,15 @@ def emit_execution_role(emit: Emitter, construct_id: str, model: ModelSpec, *, r
                      description=EXECUTION_ROLE_DESCRIPTION,
                      policy_description=EXECUTION_POLICY_DESCRIPTION,
                      statements=statements + list(extra or ()))
+
+
+def imported_role(owner: Construct, emitted: EmittedRole) -> iam.IRole:
+    """``emitted`` as an ``iam.IRole`` for CDK APIs (grants), created on first use and kept.
+
+    Mutable: ``bucket.grant_read(endpoint.role)`` attaches an ``AWS::IAM::Policy`` to the role,
+    as for any role CDK did not create itself. (The construct's own permissions stay in its
+    customer-managed policy.)"""
+    if emitted._imported is None:
+        emitted._imported = iam.Role.from_role_arn(owner, f"{emitted.construct_id}Import",
+                                                   emitted.role.token("Arn"))
+    return emitted._imported

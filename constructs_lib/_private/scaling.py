@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import aws_applicationautoscaling as appscaling
 from constructs import Construct
 
 from ..config import AutoscalingOptions
+from .emit import Emitter, Ref, join
 
 
 def autoscale_variant(scope: Construct, options: AutoscalingOptions, *, endpoint_name: str,
@@ -49,4 +52,42 @@ def autoscale_variant(scope: Construct, options: AutoscalingOptions, *, endpoint
             "scaleOutCooldown": options.scale_out_cooldown_s,
         },
     )
+    return target, policy
+
+
+def emit_autoscaling(emit: Emitter, options: AutoscalingOptions, *, endpoint_name: Any,
+                     variant: str) -> tuple[Ref, Ref]:
+    """:func:`autoscale_variant` as L1 resources (one jsii call each, same template)."""
+    target_props: dict[str, Any] = {
+        "MaxCapacity": options.max_instances,
+        "MinCapacity": options.min_instances,
+        "ResourceId": join("endpoint/", endpoint_name, f"/variant/{variant}"),
+        "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+        "ServiceNamespace": "sagemaker",
+    }
+    if options.schedule is not None:
+        s = options.schedule
+        days = "MON-FRI" if s.weekdays_only else "*"
+        target_props["ScheduledActions"] = [
+            {"ScalableTargetAction": {"MinCapacity": s.business_hours_min_instances},
+             "Schedule": f"cron(0 {s.start_hour_utc} ? * {days} *)",
+             "ScheduledActionName": "business-hours-up"},
+            {"ScalableTargetAction": {"MinCapacity": s.off_hours_min_instances},
+             "Schedule": f"cron(0 {s.end_hour_utc % 24} ? * {days} *)",
+             "ScheduledActionName": "off-hours-down"},
+        ]
+    target = emit.resource("ScalableTarget", "AWS::ApplicationAutoScaling::ScalableTarget",
+                           target_props)
+    policy = emit.resource("InvocationsScaling", "AWS::ApplicationAutoScaling::ScalingPolicy", {
+        "PolicyName": "invocations-per-instance",
+        "PolicyType": "TargetTrackingScaling",
+        "ScalingTargetId": target.ref,
+        "TargetTrackingScalingPolicyConfiguration": {
+            "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"},
+            "ScaleInCooldown": options.scale_in_cooldown_s,
+            "ScaleOutCooldown": options.scale_out_cooldown_s,
+            "TargetValue": options.target_invocations_per_instance,
+        },
+    })
     return target, policy

@@ -31,6 +31,9 @@ class StackCosts:
     def __init__(self, stack: cdk.Stack, app: list[StackCosts]) -> None:
         self.stack = stack
         self.members: list[PricedConstruct] = []
+        self.pending: list[PricedConstruct] = []
+        """Members not surfaced yet: when it is empty, no aspect is waiting, and the next
+        member brings its own (the app may be synthesized again after more constructs)."""
         self.app = app
         """Every StackCosts of the same app (app-wide budgets sum them)."""
         app.append(self)
@@ -48,15 +51,13 @@ class CostAspect:
 
     def __init__(self, costs: StackCosts) -> None:
         self._costs = costs
-        self._done = False
 
     def visit(self, node: IConstruct) -> None:
-        if self._done:
-            return
-        self._done = True
-        for member in self._costs.members:
+        pending, self._costs.pending = self._costs.pending, []
+        for member in pending:
             member._surface_cost()
-        policy.enforce_shared_budgets(self._costs)
+        if pending:
+            policy.enforce_shared_budgets(self._costs)
 
 
 @cache
@@ -70,16 +71,18 @@ _APPS: WeakKeyDictionary[Any, list[StackCosts]] = WeakKeyDictionary()
 
 
 def register(owner: PricedConstruct, main: IConstruct) -> None:
-    """Surface ``owner``'s cost at synth; the first priced construct of a stack carries the
-    stack's aspect on its main resource (two jsii calls per stack)."""
+    """Surface ``owner``'s cost at synth; the first priced construct of a stack (and the first
+    added after a synth) carries the stack's aspect on its main resource (two jsii calls)."""
     stack = owner._stack
     costs = _STACK_COSTS.get(stack)
     if costs is None:
         root = stack.node.root
         app = _APPS.setdefault(root, [])
         costs = _STACK_COSTS[stack] = StackCosts(stack, app)
+    if not costs.pending:
         cdk.Aspects.of(main).add(CostAspect(costs), priority=_readonly_priority())
     costs.members.append(owner)
+    costs.pending.append(owner)
 
 
 def warning_text(estimate: CostEstimate, alt: Alternative) -> str:
