@@ -170,7 +170,7 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         reset_on_update: tuple[str, ...] | list[str] = (),
         max_monthly_usd: float | None = None,
     ) -> None:
-        path = child_path(scope, construct_id, KIND)
+        path = child_path(scope, construct_id, KIND, check_taken=False)
         props = validate_props(MultiModelEndpointProps, path, KIND, dict(
             image_uri=image_uri, models_s3_prefix=models_s3_prefix, instance_type=instance_type,
             traffic=traffic, models=models or {}, instance_count=instance_count,

@@ -16,7 +16,15 @@ from ..cost.model import PricingContext
 from . import context, policy, surface
 from .emit import Emitter, Ref
 from .memo import price_once
-from .models import M, check_same_app, child_path, join_path, scope_path, validate_props
+from .models import (
+    M,
+    check_same_app,
+    child_path,
+    create_node,
+    join_path,
+    scope_path,
+    validate_props,
+)
 
 
 class PricedConstruct(Construct):
@@ -39,7 +47,8 @@ class PricedConstruct(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, pricing: PricingContext, *,
                  max_monthly_usd: float | None = None) -> None:
-        super().__init__(scope, construct_id)
+        create_node(lambda: super(PricedConstruct, self).__init__(scope, construct_id), scope,
+                    construct_id, type(self).__name__)
         self._pricing = pricing
         self.max_monthly_usd = max_monthly_usd
         """This construct's budget in USD per month (None: no per-construct budget)."""
@@ -75,7 +84,7 @@ class PricedConstruct(Construct):
         """Validate props, check their CDK objects belong to this app, choose the price book and
         price them once: every error is raised here, before any node is created.
         Returns (path, props, pricing)."""
-        path = child_path(scope, construct_id, kind)
+        path = child_path(scope, construct_id, kind, check_taken=False)
         props = validate_props(model, path, kind, data)
         check_same_app(scope, path, kind, props)
         pricing = context.pricing_context(scope, path, kind)

@@ -132,12 +132,15 @@ def remember_path(construct: Any, path: str) -> None:
     _PATHS[construct] = path
 
 
-def child_path(scope: Any, construct_id: Any, kind: str | None = None) -> str:
+def child_path(scope: Any, construct_id: Any, kind: str | None = None, *,
+               check_taken: bool = True) -> str:
     """The path a construct will have, known before it is created (so errors leave no node).
 
     Also checks what CDK would otherwise refuse with a JavaScript error: a scope that is not a
     construct, an id that is not a non-empty string, an id already taken in ``scope``. The id
-    is escaped as ``constructs`` does (a ``/`` or newline becomes ``--``).
+    is escaped as ``constructs`` does (a ``/`` or newline becomes ``--``). With
+    ``check_taken=False`` the caller creates its node with :func:`create_node`, which turns
+    CDK's refusal of a taken id into the same error (one jsii call less).
     """
     try:
         parent = _PATHS.get(scope)
@@ -155,12 +158,29 @@ def child_path(scope: Any, construct_id: Any, kind: str | None = None) -> str:
         raise ConfigurationError.single(join_path(parent, str(construct_id)), "construct_id",
                                         construct_id, "a non-empty string", kind=kind)
     path = join_path(parent, construct_id)
-    if _node(scope).try_find_child(escape_id(construct_id)) is not None:
-        raise ConfigurationError.single(
-            path, "construct_id", construct_id,
-            f"unique within '{parent or 'App'}': a construct with this id already exists",
-            kind=kind)
+    if check_taken and _node(scope).try_find_child(escape_id(construct_id)) is not None:
+        raise _taken(path, parent, construct_id, kind)
     return path
+
+
+def _taken(path: str, parent: str, construct_id: str, kind: str | None) -> ConfigurationError:
+    return ConfigurationError.single(
+        path, "construct_id", construct_id,
+        f"unique within '{parent or 'App'}': a construct with this id already exists",
+        kind=kind)
+
+
+def create_node(init: Callable[[], None], scope: Any, construct_id: str,
+                kind: str | None) -> None:
+    """Run a construct's ``Construct.__init__`` (``init``); a taken id, which CDK refuses
+    before adding the node, is the error :func:`child_path` would have raised."""
+    try:
+        init()
+    except RuntimeError as error:
+        if "There is already a Construct with name" not in str(error):
+            raise
+        parent = scope_path(scope)
+        raise _taken(join_path(parent, construct_id), parent, construct_id, kind) from None
 
 
 F = TypeVar("F", bound=Callable[..., None])
