@@ -56,8 +56,8 @@ _NON_ALNUM = re.compile("[^A-Za-z0-9]")
 
 def unique_id(components: Sequence[str]) -> str:
     """CDK's ``makeUniqueId``: the logical ID of the element at ``components`` (the path below
-    its stack). A human part (the components, ``Resource`` and consecutive duplicates dropped,
-    non-alphanumerics removed) and the first 8 hex digits of the MD5 of the path."""
+    its stack). A human part (the components, ``Resource`` and any part its predecessor ends
+    with dropped, non-alphanumerics removed) and the first 8 hex digits of the MD5 of the path."""
     parts = [c for c in components if c != _HIDDEN_ID]
     if not parts:
         raise ValueError("unable to calculate a unique id for an empty set of components")
@@ -67,8 +67,8 @@ def unique_id(components: Sequence[str]) -> str:
             return candidate
     digest = hashlib.md5("/".join(parts).encode()).hexdigest()[:8].upper()
     human: list[str] = []
-    for part in parts:
-        if human and human[-1] == part:
+    for part in parts:  # CDK's removeDupes: a part its predecessor ends with is dropped
+        if human and human[-1].endswith(part):
             continue
         human.append(part)
     text = "".join(_NON_ALNUM.sub("", p) for p in human if p != _HIDDEN_FROM_HUMAN_ID)
