@@ -36,7 +36,11 @@ def test_logical_ids_equal_cdks(parts):
     if scope.node.try_find_child(parts[-1]) is not None:
         return
     resource = cdk.CfnResource(scope, parts[-1], type="AWS::SNS::Topic")
-    assert unique_id(parts) == stack.resolve(resource.logical_id)
+    try:
+        expected = stack.resolve(resource.logical_id)
+    except RuntimeError:
+        return  # an ID CDK refuses (say, a lone "."): no construct of ours is named so
+    assert unique_id(parts) == expected
 
 
 def test_join_merges_literals_and_unwraps_single_values():
