@@ -355,8 +355,12 @@ class BatchTransform(PricedConstruct):
         def make() -> Any:
             from aws_cdk import aws_scheduler as scheduler
 
+            # Its ARN as CDK formats one (from_schedule_arn reads the name out of it, which a
+            # GetAtt token does not show): the same value as the schedule's Arn attribute.
+            partition, region, account = stack_env(self)
             return scheduler.Schedule.from_schedule_arn(
-                self, "ScheduleRef", self._schedule.token("Arn"))
+                self, "ScheduleRef", f"arn:{partition}:scheduler:{region}:{account}:schedule/"
+                                     f"default/{self._schedule.token()}")
 
         return self._handle("Schedule", make)  # type: ignore[no-any-return]
 
