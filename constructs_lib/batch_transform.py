@@ -224,11 +224,7 @@ class BatchTransform(PricedConstruct):
         self._logs = emit.resource("Logs/Resource", "AWS::Logs::LogGroup", log_props)
         self._logs.cfn.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         if props.kms_key is not None:
-            # CloudWatch Logs must be allowed to use the key (a no-op for an imported key).
-            from aws_cdk import aws_iam as iam
-
-            props.kms_key.grant_encrypt_decrypt(iam.ServicePrincipal(
-                f"logs.{stack_env(self)[1]}.amazonaws.com"))
+            _let_logs_use(props.kms_key, stack_env(self)[1])
         else:
             emit.acknowledge(nag.LOG_GROUP_KMS, nag.REASON_STATE_MACHINE_LOGS)
 
@@ -536,6 +532,14 @@ def _arn_text(value: Any) -> str:
         return value
     partition = cdk.Aws.PARTITION
     return "".join(partition if part == PARTITION else part for part in value["Fn::Join"][1])
+
+
+def _let_logs_use(key: Any, region: str) -> None:
+    """CloudWatch Logs must be allowed to use the log group's key (a no-op for an imported
+    key: its policy is the user's)."""
+    from aws_cdk import aws_iam as iam
+
+    key.grant_encrypt_decrypt(iam.ServicePrincipal(f"logs.{region}.amazonaws.com"))
 
 
 def _state_machine_statements(transform_jobs: Any, role_arn: Any, topic_arn: Any,
