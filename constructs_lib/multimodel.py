@@ -30,7 +30,7 @@ from ._private.models import (
     child_path,
     validate_props,
 )
-from ._private.roles import emit_execution_role, imported_role
+from ._private.roles import model_role, role_handle
 from ._private.rules import hosting_problems
 from ._private.scaling import emit_autoscaling
 from .config import S3_URI, AutoscalingOptions, IKeyLike, InstanceType, IRoleLike, ModelSpec
@@ -193,12 +193,11 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
         self._variant_names = [props.variant_name]
         emit = self._emit
         region, account = stack_env_json(self._stack)
-        given = model.execution_role
-        self._execution_role = None if given else emit_execution_role(
+        self._execution_role, role_arn = model_role(
             emit, "ExecutionRole", model, region=region, account=account,
             artifact_prefix=props.models_s3_prefix)
         self._model_ref = emit.resource("Model", "AWS::SageMaker::Model", {
-            "ExecutionRoleArn": given.role_arn if given else self._execution_role.arn,
+            "ExecutionRoleArn": role_arn,
             "PrimaryContainer": self._variant_container(model),
         })
         self._primary_variant = {
@@ -233,11 +232,7 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
     def role(self) -> iam.IRole:
         """The execution role (the one given, or the least-privilege role created here,
         imported for CDK APIs on first use)."""
-        given = self.props.model.execution_role
-        if given is not None:
-            return given  # type: ignore[no-any-return]
-        assert self._execution_role is not None
-        return imported_role(self, self._execution_role)
+        return role_handle(self, self.props.model, self._execution_role)
 
     @property
     def model(self) -> cdk.CfnResource:

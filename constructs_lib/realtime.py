@@ -19,7 +19,7 @@ from ._private.models import (
     StrictModel,
     checked_init,
 )
-from ._private.roles import emit_execution_role, imported_role
+from ._private.roles import model_role, role_handle
 from ._private.rules import hosting_problems, local_nvme
 from ._private.scaling import emit_autoscaling
 from .config import (
@@ -161,12 +161,11 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         self.data_capture_bucket: Any = None
         extra: list[dict[str, Any]] = []
         capture = self._data_capture(props, extra) if props.data_capture else None
-        given = props.model.execution_role
-        self._execution_role = None if given else emit_execution_role(
+        self._execution_role, role_arn = model_role(
             emit, "ExecutionRole", props.model, region=region, account=account,
             vpc=props.vpc is not None, extra=extra)
         self._model_ref = emit.resource("Model", "AWS::SageMaker::Model", {
-            "ExecutionRoleArn": given.role_arn if given else self._execution_role.arn,
+            "ExecutionRoleArn": role_arn,
             "PrimaryContainer": _container(props.model),
             **self._variant_model_options(),
         })
@@ -204,11 +203,7 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
     def role(self) -> iam.IRole:
         """The execution role (the one given in ``model``, or the least-privilege role created
         here, imported for CDK APIs on first use)."""
-        given = self.props.model.execution_role
-        if given is not None:
-            return given  # type: ignore[no-any-return]
-        assert self._execution_role is not None
-        return imported_role(self, self._execution_role)
+        return role_handle(self, self.props.model, self._execution_role)
 
     @property
     def model(self) -> cdk.CfnResource:

@@ -12,13 +12,13 @@ from pydantic import Field, model_validator
 from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
+from ._private.context import stack_env_json
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
     checked_init,
 )
-from ._private.context import stack_env_json
-from ._private.roles import emit_execution_role, imported_role
+from ._private.roles import model_role, role_handle
 from .config import ModelSpec
 from .cost.advice import advise
 from .cost.estimate import CostEstimate
@@ -108,11 +108,10 @@ class ServerlessEndpoint(EndpointBase):
 
         emit = self._emit
         region, account = stack_env_json(self._stack)
-        given = props.model.execution_role
-        self._execution_role = None if given else emit_execution_role(
+        self._execution_role, role_arn = model_role(
             emit, "ExecutionRole", props.model, region=region, account=account)
         self._model_ref = emit.resource("Model", "AWS::SageMaker::Model", {
-            "ExecutionRoleArn": given.role_arn if given else self._execution_role.arn,
+            "ExecutionRoleArn": role_arn,
             "PrimaryContainer": _container(props.model),
         })
         serverless: dict[str, Any] = {
@@ -143,11 +142,7 @@ class ServerlessEndpoint(EndpointBase):
     def role(self) -> iam.IRole:
         """The execution role (the one given in ``model``, or the least-privilege role created
         here, imported for CDK APIs on first use)."""
-        given = self.props.model.execution_role
-        if given is not None:
-            return given  # type: ignore[no-any-return]
-        assert self._execution_role is not None
-        return imported_role(self, self._execution_role)
+        return role_handle(self, self.props.model, self._execution_role)
 
     @property
     def model(self) -> cdk.CfnResource:

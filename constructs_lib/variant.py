@@ -28,7 +28,7 @@ from ._private.models import (
     child_path,
     validate_props,
 )
-from ._private.roles import EmittedRole, emit_execution_role, imported_role
+from ._private.roles import EmittedRole, model_role, role_handle
 from ._private.scaling import emit_autoscaling
 from .config import AutoscalingOptions, InstanceType, ModelSpec
 from .cost.estimate import CostEstimate, EndpointKind
@@ -233,10 +233,10 @@ class VariantHost(_HostBase):
                 "DeploymentConfig", _pascal(deployment_config(p.deployment, names)))
 
     def _surface_cost(self) -> CostEstimate:
-        estimate = super()._surface_cost()  # type: ignore[misc]
+        estimate = super()._surface_cost()
         for variant in self._variants:
             variant._annotate()
-        return estimate  # type: ignore[no-any-return]
+        return estimate
 
     def _default_alarms(self, scope: Construct, variant: str) -> None:
         """5XX errors and model latency of ``variant`` (children of ``scope``), notifying the
@@ -308,15 +308,13 @@ class Variant(Construct):
             self._model_ref = endpoint._model_ref
         else:
             options = endpoint._variant_model_options()
-            given = props.model.execution_role
-            if given is None:
-                region, account = stack_env_json(endpoint._stack)
-                self._execution_role = emit_execution_role(
-                    emit, "ExecutionRole", props.model, region=region, account=account,
-                    vpc="VpcConfig" in options,
-                    artifact_prefix=props.model.model_data_url if endpoint._multi_model else None)
+            region, account = stack_env_json(endpoint._stack)
+            self._execution_role, role_arn = model_role(
+                emit, "ExecutionRole", props.model, region=region, account=account,
+                vpc="VpcConfig" in options,
+                artifact_prefix=props.model.model_data_url if endpoint._multi_model else None)
             self._model_ref = emit.resource("Model", "AWS::SageMaker::Model", {
-                "ExecutionRoleArn": given.role_arn if given else self._execution_role.arn,
+                "ExecutionRoleArn": role_arn,
                 "PrimaryContainer": endpoint._variant_container(props.model),
                 **options,
             })
@@ -337,11 +335,7 @@ class Variant(Construct):
         """The variant's execution role (None when it shares the endpoint's model)."""
         if self.props.model is None:
             return None
-        given = self.props.model.execution_role
-        if given is not None:
-            return given  # type: ignore[no-any-return]
-        assert self._execution_role is not None
-        return imported_role(self, self._execution_role)
+        return role_handle(self, self.props.model, self._execution_role)
 
     @property
     def model(self) -> cdk.CfnResource:

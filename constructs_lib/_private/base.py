@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from typing import Any
 
 import aws_cdk as cdk
@@ -140,7 +139,7 @@ class EndpointBase(PricedConstruct):
         return self._endpoint_ref.cfn
 
     def _token(self, attribute: str | None) -> str:
-        tokens = self.__dict__.setdefault("_endpoint_tokens", {})
+        tokens: dict[str, str] = self.__dict__.setdefault("_endpoint_tokens", {})
         key = attribute or ""
         if key not in tokens:
             tokens[key] = self._endpoint_ref.token(attribute)

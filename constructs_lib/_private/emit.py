@@ -10,9 +10,9 @@ here with CDK's own algorithm (``makeUniqueId`` of the path below the stack): th
 without a round trip per reference.
 
 That is only sound while CDK allocates IDs the default way. A stack class that overrides
-``_allocate_logical_id`` (``allocateLogicalId``) makes :class:`Emitter` fall back to reference tokens (one jsii call
-each, the same template), and a resource's ``override_logical_id`` raises a clear error
-instead of leaving references dangling (``Resource``).
+``_allocate_logical_id`` (``allocateLogicalId``) makes :class:`Emitter` fall back to reference
+tokens (one jsii call each, the same template), and a resource's ``override_logical_id`` raises
+a clear error instead of leaving references dangling (``Resource``).
 """
 
 from __future__ import annotations
@@ -176,8 +176,7 @@ _STACK_PREFIX: WeakKeyDictionary[Any, tuple[str, bool]] = WeakKeyDictionary()
 @cache
 def _default_allocation(stack_class: type) -> bool:
     """True when ``stack_class`` allocates logical IDs as CDK's ``Stack`` does."""
-    return getattr(stack_class, "_allocate_logical_id", None) is getattr(
-        cdk.Stack, "_allocate_logical_id")
+    return getattr(stack_class, "_allocate_logical_id", None) is cdk.Stack._allocate_logical_id
 
 
 def _stack_prefix(stack: cdk.Stack) -> tuple[str, bool]:

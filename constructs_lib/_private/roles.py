@@ -287,3 +287,26 @@ def imported_role(owner: Construct, emitted: EmittedRole) -> iam.IRole:
         emitted._imported = iam.Role.from_role_arn(owner, f"{emitted.construct_id}Import",
                                                    emitted.role.token("Arn"))
     return emitted._imported
+
+
+def model_role(emit: Emitter, construct_id: str, model: ModelSpec, *, region: Any, account: Any,
+               vpc: bool = False, artifact_prefix: str | None = None,
+               extra: list[dict[str, Any]] | None = None) -> tuple[EmittedRole | None, Any]:
+    """The role a model runs as: ``model.execution_role`` when given (None is returned for the
+    created role, and its ARN: one jsii call), else a least-privilege role created here.
+    Returns (the created role or None, the role's ARN as CloudFormation JSON)."""
+    given = model.execution_role
+    if given is not None:
+        return None, given.role_arn
+    emitted = emit_execution_role(emit, construct_id, model, region=region, account=account,
+                                  vpc=vpc, artifact_prefix=artifact_prefix, extra=extra)
+    return emitted, emitted.arn
+
+
+def role_handle(owner: Construct, model: ModelSpec, emitted: EmittedRole | None) -> iam.IRole:
+    """What a construct's ``role`` returns: the role given in ``model``, else the created one
+    imported for CDK APIs (:func:`imported_role`)."""
+    if model.execution_role is not None:
+        return model.execution_role  # type: ignore[no-any-return]
+    assert emitted is not None
+    return imported_role(owner, emitted)
