@@ -66,9 +66,14 @@ class TrafficHint(StrictModel):
 
     @property
     def effective_peak_rps(self) -> float:
-        if self.peak_requests_per_second is not None:
-            return max(self.peak_requests_per_second, self.avg_requests_per_second_busy)
-        return self.avg_requests_per_second_busy
+        return self.peak_rps_at(self.requests_per_month)
+
+    def peak_rps_at(self, requests_per_month: float) -> float:
+        """:attr:`effective_peak_rps` of this hint at another monthly volume (the stated peak
+        held): what the cost models' volume-only path reads, with the same arithmetic."""
+        avg = requests_per_month / (self.busy_hours_per_month * 3600.0)
+        peak = self.peak_requests_per_second
+        return avg if peak is None else max(peak, avg)
 
     def as_metadata(self) -> dict[str, float]:
         """The hint as given (fields left at their default are included; None dropped)."""
