@@ -18,6 +18,7 @@ from constructs_lib.cost import kinds
 from constructs_lib.cost.advice import alternatives, exact_usd
 from constructs_lib.cost.estimate import CostEstimate
 from constructs_lib.cost.feasibility import Workload
+from constructs_lib.cost.fleet import dedicated_endpoints
 from constructs_lib.cost.model import PricingContext, estimate_realtime, estimate_serverless
 from constructs_lib.cost.offline import estimate_async, estimate_batch
 from constructs_lib.pricing import load_price_book
@@ -187,3 +188,15 @@ def test_a_copied_estimate_has_no_cost_model_and_a_region_without_rates_is_skipp
     found = alternatives("realtime", lambda t: estimate_realtime(
         instance_type=itype, traffic=t, ctx=eu), Workload(hint, itype), eu)
     assert [a.kind for a in found] == ["async"]
+
+
+@FAST
+@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), hints(offline=False), max_size=4),
+       st.sampled_from(TYPES), scalings(), st.sampled_from(CONTEXTS))
+def test_dedicated_endpoints_price_each_model_as_its_estimate(models, itype, scaling, ctx):
+    scaled = None if scaling is None else scaling.model_copy(
+        update={"min_instances": 1, "schedule": None})
+    alt = dedicated_endpoints(models, instance_type=itype, ctx=ctx, autoscaling=scaling)
+    assert alt.monthly_usd == sum(
+        estimate_realtime(instance_type=itype, traffic=hint, ctx=ctx, instance_count=1,
+                          autoscaling=scaled).monthly_usd for hint in models.values())

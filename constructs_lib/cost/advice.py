@@ -101,7 +101,7 @@ def alternatives(kind: str, own: OwnCost, workload: Workload,
     cost model's USD alone (``CostEstimate.cost_model``, ``KindOption.cost``: the arithmetic of
     the line items without building them), to the same figures as the full estimates.
     """
-    workload = workload.at_volume(workload.volume)
+    workload = workload.at_own_volume()
     # The own cost at a volume is computed once, not once per kind (they scan the same grid);
     # its cost model is looked up at the first alternative that needs it.
     own_usd: Callable[[float], float] | None = None

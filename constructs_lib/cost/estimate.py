@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 __all__ = ["Alternative", "CostEstimate", "EndpointKind", "LineItem", "LoadCost", "round_usd"]
 
 EndpointKind = Literal["realtime", "serverless", "async", "batch", "multimodel"]
 
 
-LoadCost = Callable[[float, float | None], float]
-"""One cost model with its config, pricing context and every traffic field but the volume held:
-``(requests_per_month, records_per_run) -> USD a month``, unrounded: exactly the sum of the
-line items' ``monthly_usd``, in line order, that the full model would list (see
-:attr:`CostEstimate.cost_model`). Built from the same arithmetic as the line items, without
-them: what a break-even search evaluates dozens of times."""
+class LoadCost(Protocol):
+    """One cost model with its config, pricing context and every traffic field but the volume
+    held: ``(requests_per_month, records_per_run) -> USD a month``, unrounded: exactly the sum
+    of the line items' ``monthly_usd``, in line order, that the full model would list (see
+    :attr:`CostEstimate.cost_model`). Built from the same arithmetic as the line items, without
+    them: what a break-even search evaluates dozens of times."""
+
+    def __call__(self, requests_per_month: float, records_per_run: float | None = None,
+                 /) -> float: ...
 
 
 def round_usd(value: float) -> float:

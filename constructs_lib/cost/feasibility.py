@@ -89,6 +89,11 @@ class Workload:
         return Workload(self.traffic.model_copy(update=update), self.instance_type,
                         self.memory_mb)
 
+    def at_own_volume(self) -> Workload:
+        """``at_volume(volume)``: what every kind is priced from. Online work is itself (its
+        volume is its requests, so the copy would hold the same values)."""
+        return self.at_volume(self.volume) if self.traffic.is_offline else self
+
     @cached_property
     def _runs(self) -> float | None:
         """Offline work's runs a month, when there are any: a volume is divided among them."""
@@ -101,6 +106,8 @@ class Workload:
         runs, records = self._runs, self.traffic.records_per_run
         if runs:
             return lambda v: cost(v, v / runs)
+        if records is None:
+            return cost  # cost(v) is cost(v, None)
         return lambda v: cost(v, records)
 
 

@@ -12,7 +12,7 @@ from functools import partial
 
 from ..config import AutoscalingOptions
 from ..pricing.price_book import PriceBook
-from ..traffic import HOURS_PER_MONTH, TrafficHint
+from ..traffic import HOURS_PER_MONTH, TrafficHint, peak_rps
 from .estimate import CostEstimate, LineItem, LoadCost
 
 __all__ = [
@@ -71,48 +71,53 @@ def data_processed_lines(traffic: TrafficHint, ctx: PricingContext) -> list[Line
     ]
 
 
-ScalingSplit = tuple[float, ...]
-"""The volume-independent part of :func:`realtime_instance_hours`: (hours per month) without
-autoscaling; (hours per month, busy h, idle h, requests per second per instance) with it; and
-with a schedule also (business h, business h not busy, hours off)."""
+@dataclass(frozen=True, slots=True)
+class ScalingProfile:
+    """The volume-independent part of :func:`realtime_instance_hours` with autoscaling: busy
+    and idle hours a month, the rate one instance takes at the target, the instance bounds,
+    and with a schedule its (business-hours minimum, off-hours minimum, business hours not
+    busy, hours off); plus what the volume-dependent part reads of the traffic hint."""
+
+    busy: float
+    idle: float
+    per_instance_rps: float
+    min_instances: int
+    max_instances: int
+    schedule: tuple[int, int, float, float] | None
+    business: float
+    busy_seconds_per_month: float
+    stated_peak_rps: float | None
+
+    @classmethod
+    def of(cls, traffic: TrafficHint, autoscaling: AutoscalingOptions,
+           hours_per_month: float) -> ScalingProfile:
+        busy = min(traffic.busy_hours_per_day * hours_per_month / 24.0, hours_per_month)
+        idle = hours_per_month - busy
+        per_instance_rps = autoscaling.target_invocations_per_instance / 60.0
+        sched = autoscaling.schedule
+        schedule, business = None, 0.0
+        if sched is not None:
+            business = min(sched.business_hours_per_month, hours_per_month)
+            idle_business = max(business - busy, 0.0)
+            off = hours_per_month - busy - idle_business
+            schedule = (sched.business_hours_min_instances, sched.off_hours_min_instances,
+                        idle_business, off)
+        return cls(busy, idle, per_instance_rps, autoscaling.min_instances,
+                   autoscaling.max_instances, schedule, business,
+                   traffic.busy_seconds_per_month, traffic.peak_requests_per_second)
 
 
-def _scaling_split(traffic: TrafficHint, autoscaling: AutoscalingOptions | None,
-                   hours_per_month: float) -> ScalingSplit:
-    if autoscaling is None:
-        return (hours_per_month,)
-    busy = min(traffic.busy_hours_per_day * hours_per_month / 24.0, hours_per_month)
-    idle = hours_per_month - busy
-    per_instance_rps = autoscaling.target_invocations_per_instance / 60.0
-    sched = autoscaling.schedule
-    if sched is None:
-        return (hours_per_month, busy, idle, per_instance_rps)
-    business = min(sched.business_hours_per_month, hours_per_month)
-    idle_business = max(business - busy, 0.0)
-    off = hours_per_month - busy - idle_business
-    return (hours_per_month, busy, idle, per_instance_rps, business, idle_business, off)
-
-
-def _instance_hours(traffic: TrafficHint, requests_per_month: float, instance_count: int,
-                    autoscaling: AutoscalingOptions | None,
-                    split: ScalingSplit) -> tuple[float, float, int, int]:
-    """Instance-hours a month at ``requests_per_month`` (the hint's other fields held), and the
-    peak rate, instances the peak needs and instances while busy behind them."""
-    if autoscaling is None:
-        return instance_count * split[0], 0.0, 0, instance_count
-    peak = traffic.peak_rps_at(requests_per_month)
-    needed = max(1, math.ceil(peak / split[3] - 1e-9)) if peak > 0 else 0
-    sched = autoscaling.schedule
-    if sched is None:
-        busy_count = min(max(needed, autoscaling.min_instances), autoscaling.max_instances)
-        return (busy_count * split[1] + autoscaling.min_instances * split[2], peak, needed,
-                busy_count)
-    busy_count = min(max(needed, sched.business_hours_min_instances), autoscaling.max_instances)
-    hours = (
-        busy_count * split[1]
-        + sched.business_hours_min_instances * split[5]
-        + sched.off_hours_min_instances * split[6]
-    )
+def _scaled_hours(p: ScalingProfile, requests_per_month: float) -> tuple[float, float, int, int]:
+    """Instance-hours a month under autoscaling at ``requests_per_month``, and the peak rate,
+    instances the peak needs and instances while busy behind them."""
+    peak = peak_rps(requests_per_month, p.busy_seconds_per_month, p.stated_peak_rps)
+    needed = max(1, math.ceil(peak / p.per_instance_rps - 1e-9)) if peak > 0 else 0
+    if p.schedule is None:
+        busy_count = min(max(needed, p.min_instances), p.max_instances)
+        return busy_count * p.busy + p.min_instances * p.idle, peak, needed, busy_count
+    business_min, off_min, idle_business, off = p.schedule
+    busy_count = min(max(needed, business_min), p.max_instances)
+    hours = busy_count * p.busy + business_min * idle_business + off_min * off
     return hours, peak, needed, busy_count
 
 
@@ -129,12 +134,13 @@ def realtime_instance_hours(
     peak rate needs at the target invocations per instance (clamped to min..max), the minimum
     the rest of the time; a schedule raises the minimum in business hours.
     """
-    split = _scaling_split(traffic, autoscaling, hours_per_month)
-    hours, peak, needed, busy_count = _instance_hours(
-        traffic, traffic.requests_per_month, instance_count, autoscaling, split)
     if autoscaling is None:
-        return hours, [f"{instance_count} instance(s) always on (no autoscaling)"]
-    busy = split[1]
+        return instance_count * hours_per_month, [
+            f"{instance_count} instance(s) always on (no autoscaling)"
+        ]
+    profile = ScalingProfile.of(traffic, autoscaling, hours_per_month)
+    hours, peak, needed, busy_count = _scaled_hours(profile, traffic.requests_per_month)
+    busy = profile.busy
     notes = [
         f"busy {traffic.busy_hours_per_day:g} h/day ({busy:.1f} h/month) at peak "
         f"{peak:.2f} req/s; target {autoscaling.target_invocations_per_instance:g} "
@@ -154,7 +160,7 @@ def realtime_instance_hours(
         return hours, notes
     notes.append(
         f"scheduled minimum {sched.business_hours_min_instances} in business hours "
-        f"({split[4]:.0f} h/month, busy hours assumed inside them), "
+        f"({profile.business:.0f} h/month, busy hours assumed inside them), "
         f"{sched.off_hours_min_instances} otherwise; {busy_count} instance(s) while busy"
     )
     return hours, notes
@@ -172,17 +178,26 @@ def realtime_cost(
     without the lines): the same rates looked up in the same order, the same hours."""
     rate = ctx.book.hosting_usd_per_hour(ctx.region, instance_type)
     rate_in, rate_out = data_processed_rates(ctx)
-    split = _scaling_split(traffic, autoscaling, ctx.hours_per_month)
     payload_kb, response_kb = traffic.payload_kb, traffic.response_kb
+    if autoscaling is None:
+        hosting_usd = realtime_instance_hours(
+            traffic, instance_count=instance_count, autoscaling=None,
+            hours_per_month=ctx.hours_per_month)[0] * rate
 
-    def usd(requests_per_month: float, records_per_run: float | None = None) -> float:
-        hours = _instance_hours(traffic, requests_per_month, instance_count, autoscaling,
-                                split)[0]
-        return sum((hours * rate,
+        def usd(requests_per_month: float, records_per_run: float | None = None) -> float:
+            return sum((hosting_usd,
+                        data_processed_gb(requests_per_month, payload_kb) * rate_in,
+                        data_processed_gb(requests_per_month, response_kb) * rate_out))
+
+        return usd
+    profile = ScalingProfile.of(traffic, autoscaling, ctx.hours_per_month)
+
+    def scaled_usd(requests_per_month: float, records_per_run: float | None = None) -> float:
+        return sum((_scaled_hours(profile, requests_per_month)[0] * rate,
                     data_processed_gb(requests_per_month, payload_kb) * rate_in,
                     data_processed_gb(requests_per_month, response_kb) * rate_out))
 
-    return usd
+    return scaled_usd
 
 
 def estimate_realtime(

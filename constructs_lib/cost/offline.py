@@ -60,39 +60,64 @@ def _hours(seconds: float) -> float:
     return seconds / 3600.0
 
 
+@dataclass(frozen=True, slots=True)
+class _AsyncProfile:
+    """The volume-independent part of :func:`async_busy_time`."""
+
+    days: float
+    window_s: float
+    duration_s: float
+    floor_s: float
+    overhead_s: float
+    periods: float
+    min_instances: int
+    max_instances: int
+    concurrency_per_instance: int
+    idle_tail_s: float
+
+    @classmethod
+    def of(cls, traffic: TrafficHint, min_instances: int, max_instances: int,
+           concurrency_per_instance: int, warm_up_s: float, scale_in_cooldown_s: float,
+           hours_per_month: float) -> _AsyncProfile:
+        days = hours_per_month / 24.0
+        window_s = traffic.busy_hours_per_day * 3600.0
+        idle_tail_s = max(scale_in_cooldown_s, SCALE_IN_ALARM_S)
+        return cls(
+            days=days, window_s=window_s, duration_s=traffic.avg_duration_ms / 1000.0,
+            floor_s=min_instances * hours_per_month * 3600.0,
+            overhead_s=warm_up_s + idle_tail_s,
+            periods=days if window_s < 86400.0 else 1.0,
+            min_instances=min_instances, max_instances=max_instances,
+            concurrency_per_instance=concurrency_per_instance, idle_tail_s=idle_tail_s)
+
+
 def _async_instance_seconds(
-    traffic: TrafficHint, requests_per_month: float, min_instances: int, max_instances: int,
-    concurrency_per_instance: int, warm_up_s: float, idle_tail_s: float, hours_per_month: float,
+    p: _AsyncProfile, requests_per_month: float,
 ) -> tuple[float, str, float, float, int, int, float, float]:
-    """:func:`async_busy_time`'s arithmetic at ``requests_per_month`` (the hint's other fields
-    held): (billed instance-seconds, which case billed them: "idle", "per-request", "floor" or
-    "daily", requests a day, work seconds a day, instances the work needs, instances used,
-    seconds between requests, seconds billed per request)."""
-    days = hours_per_month / 24.0
-    window_s = traffic.busy_hours_per_day * 3600.0
-    duration_s = traffic.avg_duration_ms / 1000.0
-    per_day = requests_per_month / days
-    floor_s = min_instances * hours_per_month * 3600.0
+    """:func:`async_busy_time`'s arithmetic at ``requests_per_month``: (billed
+    instance-seconds, which case billed them: "idle", "per-request", "floor" or "daily",
+    requests a day, work seconds a day, instances the work needs, instances used, seconds
+    between requests, seconds billed per request)."""
+    per_day = requests_per_month / p.days
     if per_day <= 0:
-        return floor_s, "idle", per_day, 0.0, 0, 0, 0.0, 0.0
-    work_s = per_day * duration_s / concurrency_per_instance
+        return p.floor_s, "idle", per_day, 0.0, 0, 0, 0.0, 0.0
+    window_s, duration_s, min_instances = p.window_s, p.duration_s, p.min_instances
+    work_s = per_day * duration_s / p.concurrency_per_instance
     needed = max(1, math.ceil(work_s / window_s - 1e-9))
-    count = min(needed, max_instances)
+    count = min(needed, p.max_instances)
     gap_s = window_s / per_day
-    overhead_s = warm_up_s + idle_tail_s
-    if min_instances == 0 and gap_s > duration_s + idle_tail_s:
-        per_period = overhead_s + duration_s
+    if min_instances == 0 and gap_s > duration_s + p.idle_tail_s:
+        per_period = p.overhead_s + duration_s
         return (requests_per_month * per_period, "per-request", per_day, work_s, needed, count,
                 gap_s, per_period)
     extra = max(count - min_instances, 0)
     if extra == 0:
-        return floor_s, "floor", per_day, work_s, needed, count, gap_s, 0.0
+        return p.floor_s, "floor", per_day, work_s, needed, count, gap_s, 0.0
     # One busy period a day: `count` instances through the busy hours (at least the work),
     # each paying warm-up and cooldown; an around-the-clock load never scales in at all.
-    periods = days if window_s < 86400.0 else 1.0
     above_floor_s = max(work_s - min_instances * window_s, extra * window_s)
-    busy_s = days * above_floor_s + periods * extra * overhead_s
-    return floor_s + busy_s, "daily", per_day, work_s, needed, count, gap_s, 0.0
+    busy_s = p.days * above_floor_s + p.periods * extra * p.overhead_s
+    return p.floor_s + busy_s, "daily", per_day, work_s, needed, count, gap_s, 0.0
 
 
 def async_busy_time(
@@ -113,10 +138,11 @@ def async_busy_time(
     busy period (an instance wakes, works, idles through the tail, scales in); otherwise the
     busy hours of a day are one busy period. ``min_instances`` instances are billed all month.
     """
-    idle_tail_s = max(scale_in_cooldown_s, SCALE_IN_ALARM_S)
+    profile = _AsyncProfile.of(traffic, min_instances, max_instances, concurrency_per_instance,
+                               warm_up_s, scale_in_cooldown_s, hours_per_month)
+    idle_tail_s = profile.idle_tail_s
     seconds, case, per_day, work_s, needed, count, gap_s, per_period = _async_instance_seconds(
-        traffic, traffic.requests_per_month, min_instances, max_instances,
-        concurrency_per_instance, warm_up_s, idle_tail_s, hours_per_month)
+        profile, traffic.requests_per_month)
     notes = [
         (f"{concurrency_per_instance} concurrent invocation(s) per instance; "
          f"{traffic.avg_duration_ms:g} ms per request"),
@@ -196,14 +222,12 @@ def async_cost(
     the lines): the same rates looked up in the same order, the same instance-seconds."""
     rate = ctx.book.hosting_usd_per_hour(ctx.region, instance_type)
     rate_in, rate_out = data_processed_rates(ctx)
-    idle_tail_s = max(scale_in_cooldown_s, SCALE_IN_ALARM_S)
-    hours_per_month = ctx.hours_per_month
+    profile = _AsyncProfile.of(traffic, min_instances, max_instances, concurrency_per_instance,
+                               warm_up_s, scale_in_cooldown_s, ctx.hours_per_month)
     payload_kb, response_kb = traffic.payload_kb, traffic.response_kb
 
     def usd(requests_per_month: float, records_per_run: float | None = None) -> float:
-        seconds = _async_instance_seconds(
-            traffic, requests_per_month, min_instances, max_instances, concurrency_per_instance,
-            warm_up_s, idle_tail_s, hours_per_month)[0]
+        seconds = _async_instance_seconds(profile, requests_per_month)[0]
         return sum((_hours(seconds) * rate,
                     data_processed_gb(requests_per_month, payload_kb) * rate_in,
                     data_processed_gb(requests_per_month, response_kb) * rate_out))
