@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ._private.models import StrictModel
 
-__all__ = ["TrafficHint"]
+__all__ = ["TrafficHint", "peak_rps"]
 
 HOURS_PER_MONTH = 730.0
 """AWS's billing convention for a month (365 × 24 / 12)."""
@@ -60,18 +60,35 @@ class TrafficHint(StrictModel):
         return self.busy_hours_per_day * HOURS_PER_MONTH / 24.0
 
     @property
+    def busy_seconds_per_month(self) -> float:
+        return self.busy_hours_per_month * 3600.0
+
+    @property
     def avg_requests_per_second_busy(self) -> float:
         """Average request rate while traffic arrives."""
-        return self.requests_per_month / (self.busy_hours_per_month * 3600.0)
+        return self.requests_per_month / self.busy_seconds_per_month
 
     @property
     def effective_peak_rps(self) -> float:
-        if self.peak_requests_per_second is not None:
-            return max(self.peak_requests_per_second, self.avg_requests_per_second_busy)
-        return self.avg_requests_per_second_busy
+        return self.peak_rps_at(self.requests_per_month)
+
+    def peak_rps_at(self, requests_per_month: float) -> float:
+        """:attr:`effective_peak_rps` of this hint at another monthly volume (the stated peak
+        held)."""
+        return peak_rps(requests_per_month, self.busy_seconds_per_month,
+                        self.peak_requests_per_second)
 
     def as_metadata(self) -> dict[str, float]:
         """The hint as given (fields left at their default are included; None dropped)."""
         # Every field is a plain number or None: the instance's values are what model_dump()
         # would copy (this runs for every volume a break-even search tries).
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def peak_rps(requests_per_month: float, busy_seconds_per_month: float,
+             stated_peak_rps: float | None) -> float:
+    """The peak request rate a hint implies: the stated peak, or the average rate while busy if
+    higher (:attr:`TrafficHint.effective_peak_rps`; the cost models' volume-only paths call it
+    with the hint's ``busy_seconds_per_month`` and stated peak held)."""
+    avg = requests_per_month / busy_seconds_per_month
+    return avg if stated_peak_rps is None else max(stated_peak_rps, avg)

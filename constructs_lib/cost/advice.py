@@ -16,7 +16,7 @@ from collections.abc import Callable
 from ..pricing.price_book import PriceNotFoundError
 from ..traffic import TrafficHint
 from .breakeven import break_even
-from .estimate import Alternative, CostEstimate
+from .estimate import Alternative, CostEstimate, round_usd
 from .feasibility import Workload
 from .kinds import KINDS, KindOption
 from .model import PricingContext
@@ -66,36 +66,57 @@ def infeasible_kinds(workload: Workload) -> dict[str, list[str]]:
     return out
 
 
+def _volume_cost(own: OwnCost, workload: Workload) -> Callable[[float], float]:
+    """The own cost (unrounded USD) as a function of the volume: the cost model its estimate
+    records (:attr:`CostEstimate.cost_model`) when there is one and it gives the estimate's
+    own figure at the workload's volume, else ``own``'s full estimate at every volume."""
+    probe = own(workload.traffic)
+    model = probe.cost_model
+    if model is not None:
+        fast = workload.volume_cost(model(workload.traffic))
+        if fast(workload.volume) == exact_usd(probe):
+            return fast
+    at = functools.cache(workload.at_volume)
+    return lambda v: exact_usd(own(at(v).traffic))
+
+
+def _option_cost(option: KindOption, workload: Workload,
+                 ctx: PricingContext) -> tuple[float, Callable[[float], float]]:
+    """An alternative's monthly USD (rounded as its estimate rounds it) and its unrounded cost
+    as a function of the volume; PriceNotFoundError when the book cannot price it."""
+    if option.cost is not None:
+        usd = workload.volume_cost(option.cost(workload, ctx))
+        return round_usd(usd(workload.volume)), usd
+    priced = option.price(workload, ctx)
+    at = functools.cache(workload.at_volume)
+    return priced.monthly_usd, lambda v: exact_usd(option.price(at(v), ctx))
+
+
 def alternatives(kind: str, own: OwnCost, workload: Workload,
                  ctx: PricingContext) -> list[Alternative]:
     """Every other feasible, priceable kind for this workload, with its break-even volume.
 
     Offline work (records per run × runs) is priced under online kinds as one request per
-    record, so every kind sees the same monthly volume.
+    record, so every kind sees the same monthly volume. Break-even searches evaluate each
+    cost model's USD alone (``CostEstimate.cost_model``, ``KindOption.cost``: the arithmetic of
+    the line items without building them), to the same figures as the full estimates.
     """
-    workload = workload.at_volume(workload.volume)
-    # Pure functions of the volume, shared by every alternative's break-even search (they
-    # scan the same grid): the own cost at a volume is computed once, not once per kind.
-    at = functools.cache(workload.at_volume)
-    own_usd = functools.cache(lambda v: exact_usd(own(at(v).traffic)))
+    workload = workload.at_own_volume()
+    # The own cost at a volume is computed once, not once per kind (they scan the same grid);
+    # its cost model is looked up at the first alternative that needs it.
+    own_usd: Callable[[float], float] | None = None
     out = []
     for option in KINDS.values():
         if option.kind == kind or option.infeasibility(workload):
             continue
         try:
-            priced = option.price(workload, ctx)
+            monthly_usd, other_usd = _option_cost(option, workload, ctx)
         except PriceNotFoundError:
             continue
-
-        def other_usd(v: float, o: KindOption = option) -> float:
-            return exact_usd(o.price(at(v), ctx))
-
-        point = break_even(
-            own_usd,
-            other_usd,
-            near=workload.volume, digits=_DIGITS,
-        )
-        out.append(Alternative(kind=option.kind, monthly_usd=priced.monthly_usd,
+        if own_usd is None:
+            own_usd = functools.cache(_volume_cost(own, workload))
+        point = break_even(own_usd, other_usd, near=workload.volume, digits=_DIGITS)
+        out.append(Alternative(kind=option.kind, monthly_usd=monthly_usd,
                                note=option.note(workload),
                                break_even_requests_per_month=_significant(point)))
     return out

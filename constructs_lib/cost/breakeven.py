@@ -7,6 +7,7 @@ numerically: a log-spaced scan for sign changes of the difference, then bisectio
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,15 +48,21 @@ def significant(value: float, digits: int) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def _bisect_to(diff: CostOfVolume, lo: float, hi: float, rel_tol: float, digits: int) -> float:
-    """``significant(_bisect(diff, lo, hi, rel_tol), digits)``, stopping once the bracket's
-    ends round alike (the final point lies between them)."""
-    d_lo = diff(lo)
+def _bisect_to(own: CostOfVolume, other: CostOfVolume, lo: float, hi: float, rel_tol: float,
+               digits: int, d_lo: float) -> float:
+    """``significant(_bisect(diff, lo, hi, rel_tol), digits)`` for ``diff = own - other``
+    (``d_lo``: ``diff(lo)``, already known), stopping once the bracket's ends round alike (the
+    final point lies between them)."""
+    # Two volumes that round alike lie in one rounding interval [m - u/2, m + u/2] of an m with
+    # `digits` significant figures (u its last place, m >= 10^(digits-1) u), so hi/lo - 1 is at
+    # most 1/(10^(digits-1) - 1/2) <= 2 × 10^(1-digits): above 3 × 10^(1-digits) they cannot
+    # round alike, and formatting both is skipped.
+    apart = 3.0 * 10.0 ** (1 - digits)
     while hi / lo - 1 > rel_tol:
-        if significant(lo, digits) == significant(hi, digits):
+        if hi / lo - 1 <= apart and significant(lo, digits) == significant(hi, digits):
             return significant(lo, digits)
         mid = math.sqrt(lo * hi)
-        d_mid = diff(mid)
+        d_mid = own(mid) - other(mid)
         if d_mid == 0:
             return significant(mid, digits)
         if (d_mid > 0) == (d_lo > 0):
@@ -109,14 +116,17 @@ def break_even(own: CostOfVolume, other: CostOfVolume, *, near: float,
     crossing's bisection stops as soon as every volume still in its bracket rounds the same
     (rounding is monotone, so the full bisection could not round differently).
     """
-    grid = log_volumes(*volume_range, _SCAN_POINTS)
-    values: dict[int, tuple[float, float]] = {}
+    grid, logs = _grid(volume_range)
+    # own and other at grid index i, once evaluated (None before).
+    owns: list[float | None] = [None] * len(grid)
+    others: list[float | None] = [None] * len(grid)
 
     def at(i: int) -> tuple[float, float]:
-        got = values.get(i)
-        if got is None:
-            got = values[i] = (own(grid[i]), other(grid[i]))
-        return got
+        o, t = owns[i], others[i]
+        if o is None or t is None:
+            o = owns[i] = own(grid[i])
+            t = others[i] = other(grid[i])
+        return o, t
 
     def diff_at(i: int) -> float:
         o, t = at(i)
@@ -130,12 +140,17 @@ def break_even(own: CostOfVolume, other: CostOfVolume, *, near: float,
     stack = [(0, len(grid) - 1)]
     while stack:
         lo, hi = stack.pop()
+        own_lo, other_lo = owns[lo], others[lo]
+        if own_lo is None or other_lo is None:
+            own_lo, other_lo = at(lo)
+        own_hi, other_hi = owns[hi], others[hi]
+        if own_hi is None or other_hi is None:
+            own_hi, other_hi = at(hi)
         if hi - lo == 1:
-            d_prev, d = diff_at(lo), diff_at(hi)
+            d_prev, d = own_lo - other_lo, own_hi - other_hi
             if (d == 0 and d_prev != 0) or (d != 0 and d_prev != 0 and (d > 0) != (d_prev > 0)):
                 events.append(hi)
             continue
-        (own_lo, other_lo), (own_hi, other_hi) = at(lo), at(hi)
         if own_lo - other_hi > 0 or own_hi - other_lo < 0:
             continue  # the difference keeps one sign (never 0) from lo to hi
         mid = (lo + hi) // 2
@@ -152,11 +167,11 @@ def break_even(own: CostOfVolume, other: CostOfVolume, *, near: float,
 
     def nearest_possible(i: int) -> float:
         """How close to the anchor event ``i``'s crossing can be (it lies in its interval)."""
-        lo, hi = math.log10(grid[max(i - 1, 0)]), math.log10(grid[i])
+        lo, hi = logs[max(i - 1, 0)], logs[i]
         return 0.0 if lo <= anchor <= hi else min(abs(lo - anchor), abs(hi - anchor))
 
     def farthest_possible(i: int) -> float:
-        lo, hi = math.log10(grid[max(i - 1, 0)]), math.log10(grid[i])
+        lo, hi = logs[max(i - 1, 0)], logs[i]
         return max(abs(lo - anchor), abs(hi - anchor))
 
     if digits is not None:
@@ -165,8 +180,8 @@ def break_even(own: CostOfVolume, other: CostOfVolume, *, near: float,
             i = ranked[0][1]  # nearest whatever the exact crossings: round it early
             if diff_at(i) == 0 and (i == 0 or diff_at(i - 1) != 0):
                 return significant(grid[i], digits)
-            return _bisect_to(lambda v: own(v) - other(v), grid[i - 1], grid[i], _REL_TOL,
-                              digits)
+            return _bisect_to(own, other, grid[i - 1], grid[i], _REL_TOL, digits,
+                              diff_at(i - 1))
         exact = break_even(own, other, near=near, volume_range=volume_range)
         return None if exact is None else significant(exact, digits)
 
@@ -186,6 +201,14 @@ def break_even(own: CostOfVolume, other: CostOfVolume, *, near: float,
 _SCAN_POINTS = 51
 _REL_TOL = 1e-6
 """The grid and tolerance of :func:`break_evens`' defaults, which :func:`break_even` matches."""
+
+
+@functools.lru_cache(maxsize=16)
+def _grid(volume_range: tuple[float, float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """:func:`break_even`'s scan volumes (``log_volumes`` over the range, ``_SCAN_POINTS``) and
+    their ``math.log10``: the same numbers for every search, computed once."""
+    grid = tuple(log_volumes(*volume_range, _SCAN_POINTS))
+    return grid, tuple(math.log10(v) for v in grid)
 
 
 @dataclass(frozen=True)

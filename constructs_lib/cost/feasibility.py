@@ -9,12 +9,14 @@ request, is :data:`ASYNC_COLD_START_MS` below, stated as such.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
 from .. import limits
 from ..pricing.instances import instance_facts
 from ..traffic import TrafficHint
+from .estimate import LoadCost
 
 __all__ = [
     "ASYNC_COLD_START_MS",
@@ -82,11 +84,31 @@ class Workload:
     def at_volume(self, requests_per_month: float) -> Workload:
         """The same workload at another monthly volume (offline: more records per run)."""
         update: dict[str, float] = {"requests_per_month": requests_per_month}
-        runs = self.traffic.runs_per_month
-        if self.traffic.is_offline and runs:
-            update["records_per_run"] = requests_per_month / runs
+        if self._runs:
+            update["records_per_run"] = requests_per_month / self._runs
         return Workload(self.traffic.model_copy(update=update), self.instance_type,
                         self.memory_mb)
+
+    def at_own_volume(self) -> Workload:
+        """``at_volume(volume)``: what every kind is priced from. Online work is itself (its
+        volume is its requests, so the copy would hold the same values)."""
+        return self.at_volume(self.volume) if self.traffic.is_offline else self
+
+    @cached_property
+    def _runs(self) -> float | None:
+        """Offline work's runs a month, when there are any: a volume is divided among them."""
+        runs = self.traffic.runs_per_month
+        return runs if self.traffic.is_offline and runs else None
+
+    def volume_cost(self, cost: LoadCost) -> Callable[[float], float]:
+        """``cost`` (a cost model with this workload's traffic held) as a function of the
+        volume: what it gives for :meth:`at_volume`'s traffic, without building that traffic."""
+        runs, records = self._runs, self.traffic.records_per_run
+        if runs:
+            return lambda v: cost(v, v / runs)
+        if records is None:
+            return cost  # cost(v) is cost(v, None)
+        return lambda v: cost(v, records)
 
 
 def _peak_concurrency(t: TrafficHint) -> float:

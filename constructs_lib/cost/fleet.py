@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from ..config import AutoscalingOptions
 from ..traffic import TrafficHint
-from .estimate import Alternative, CostEstimate, EndpointKind, LineItem
-from .model import PricingContext, estimate_realtime
+from .estimate import Alternative, CostEstimate, EndpointKind, LineItem, round_usd
+from .model import PricingContext, estimate_realtime, realtime_cost
 
 __all__ = [
     "VariantSpec",
@@ -138,9 +138,12 @@ def dedicated_endpoints(
     scales 1..max at the same target."""
     scaling = None if autoscaling is None else autoscaling.model_copy(
         update={"min_instances": 1, "schedule": None})
+    # Each model's estimate_realtime(...).monthly_usd, from its cost model (the same figure
+    # without building line items and assumptions).
     total = sum(
-        estimate_realtime(instance_type=instance_type, traffic=hint, ctx=ctx,
-                          instance_count=1, autoscaling=scaling).monthly_usd
+        round_usd(realtime_cost(hint, instance_type=instance_type, ctx=ctx, instance_count=1,
+                                autoscaling=scaling)(hint.requests_per_month,
+                                                     hint.records_per_run))
         for hint in models.values()
     )
     return Alternative(

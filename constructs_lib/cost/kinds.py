@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import AutoscalingOptions
-from .estimate import CostEstimate, EndpointKind
+from .estimate import CostEstimate, EndpointKind, LoadCost
 from .feasibility import (
     Workload,
     async_infeasibility,
@@ -19,8 +20,14 @@ from .feasibility import (
     realtime_infeasibility,
     serverless_infeasibility,
 )
-from .model import PricingContext, estimate_realtime, estimate_serverless
-from .offline import estimate_async, estimate_batch
+from .model import (
+    PricingContext,
+    estimate_realtime,
+    estimate_serverless,
+    realtime_cost,
+    serverless_cost,
+)
+from .offline import async_cost, batch_cost, estimate_async, estimate_batch
 
 __all__ = [
     "ASYNC_ADVICE_MAX_INSTANCES",
@@ -40,6 +47,9 @@ class KindOption:
     infeasibility: Callable[[Workload], list[str]]
     price: Callable[[Workload, PricingContext], CostEstimate]
     note: Callable[[Workload], str]
+    cost: Callable[[Workload, PricingContext], LoadCost] | None = None
+    """``price``'s USD as a function of the volume (the model's ``*_cost`` function with the
+    same arguments); None: advice builds ``price``'s full estimate at every volume it tries."""
 
 
 KINDS: dict[str, KindOption] = {}
@@ -52,17 +62,29 @@ def register_kind(option: KindOption) -> KindOption:
     return option
 
 
+def _async_scaled_to_zero(w: Workload) -> dict[str, Any]:
+    return {"instance_type": w.host_instance, "min_instances": 0,
+            "max_instances": ASYNC_ADVICE_MAX_INSTANCES}
+
+
 def price_async_scaled_to_zero(w: Workload, ctx: PricingContext) -> CostEstimate:
     """AsyncEndpoint's own cost model at min 0 (``offline.estimate_async``), one invocation at
     a time per instance, up to as many instances as the work needs."""
-    return estimate_async(instance_type=w.host_instance, traffic=w.traffic, ctx=ctx,
-                          min_instances=0, max_instances=ASYNC_ADVICE_MAX_INSTANCES)
+    return estimate_async(traffic=w.traffic, ctx=ctx, **_async_scaled_to_zero(w))
+
+
+def _async_cost(w: Workload, ctx: PricingContext) -> LoadCost:
+    return async_cost(w.traffic, ctx=ctx, **_async_scaled_to_zero(w))
 
 
 def price_batch_transform(w: Workload, ctx: PricingContext) -> CostEstimate:
     """BatchTransform's own cost model (``offline.estimate_batch``) on one instance, one
     concurrent transform, per run."""
     return estimate_batch(instance_type=w.host_instance, traffic=w.traffic, ctx=ctx)
+
+
+def _batch_cost(w: Workload, ctx: PricingContext) -> LoadCost:
+    return batch_cost(w.traffic, instance_type=w.host_instance, ctx=ctx)
 
 
 ASYNC_ADVICE_MAX_INSTANCES = 4
@@ -78,8 +100,17 @@ def _price_realtime(w: Workload, ctx: PricingContext) -> CostEstimate:
                              autoscaling=_REALTIME_ADVICE_SCALING)
 
 
+def _realtime_cost(w: Workload, ctx: PricingContext) -> LoadCost:
+    return realtime_cost(w.traffic, instance_type=w.host_instance, ctx=ctx,
+                         autoscaling=_REALTIME_ADVICE_SCALING)
+
+
 def _price_serverless(w: Workload, ctx: PricingContext) -> CostEstimate:
     return estimate_serverless(memory_mb=w.serverless_memory_mb, traffic=w.traffic, ctx=ctx)
+
+
+def _serverless_cost(w: Workload, ctx: PricingContext) -> LoadCost:
+    return serverless_cost(w.traffic, memory_mb=w.serverless_memory_mb, ctx=ctx)
 
 
 def _serverless_note(w: Workload) -> str:
@@ -91,15 +122,18 @@ register_kind(KindOption(
     "realtime", realtime_infeasibility, _price_realtime,
     lambda w: f"RealTimeEndpoint on {w.host_instance}, autoscaling 1-4 at 100 invocations/"
               "instance/minute; no cold starts",
+    _realtime_cost,
 ))
 register_kind(KindOption("serverless", serverless_infeasibility, _price_serverless,
-                         _serverless_note))
+                         _serverless_note, _serverless_cost))
 register_kind(KindOption(
     "async", async_infeasibility, price_async_scaled_to_zero,
     lambda w: f"AsyncEndpoint on {w.host_instance} scaled to zero; results via S3/SNS, "
               "minutes to start from zero",
+    _async_cost,
 ))
 register_kind(KindOption(
     "batch", batch_infeasibility, price_batch_transform,
     lambda w: f"BatchTransform on {w.host_instance} per run; results when the run ends",
+    _batch_cost,
 ))
