@@ -47,17 +47,35 @@ class StrictModel(BaseModel):
         if not isinstance(data, dict):
             return data
         problems: list[Problem] = []
-        for name, field in cls.model_fields.items():
-            if name not in data or data[name] is None:
-                continue
-            kinds = _scalar_kinds(field.annotation)
-            value = data[name]
-            if kinds and kinds <= {int, float} and isinstance(value, bool):
+        numbers, flags = _scalar_fields(cls)
+        for name in numbers:
+            value = data.get(name)
+            if isinstance(value, bool):
                 problems.append(Problem(name, value, "must be a number, not a boolean"))
-            elif kinds == {bool} and not isinstance(value, bool):
+        for name in flags:
+            value = data.get(name)
+            if value is not None and not isinstance(value, bool):
                 problems.append(Problem(name, value, "must be True or False"))
+        if problems:
+            # In field order, as pydantic reports the rest.
+            order = list(cls.model_fields)
+            problems.sort(key=lambda p: order.index(p.field))
         FieldProblem.raise_if_any(problems)
         return data
+
+
+@functools.cache
+def _scalar_fields(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(fields that take numbers only, fields that take booleans only) of ``model``: read from
+    the annotations once per class, not at every validation."""
+    numbers, flags = [], []
+    for name, field in model.model_fields.items():
+        kinds = _scalar_kinds(field.annotation)
+        if kinds and kinds <= {int, float}:
+            numbers.append(name)
+        elif kinds == {bool}:
+            flags.append(name)
+    return tuple(numbers), tuple(flags)
 
 
 def _scalar_kinds(annotation: Any) -> set[type]:
