@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import aws_cdk as cdk
 import jsii
@@ -67,6 +67,7 @@ def _no_serverless(value: Any) -> Any:
 
 
 NotServerless = Annotated[Any, AfterValidator(_no_serverless)]
+H = TypeVar("H")
 
 
 
@@ -105,7 +106,7 @@ class _PolicyCollector:
 
     @property
     def grant_principal(self) -> iam.IPrincipal:
-        return self  # type: ignore[return-value]
+        return self
 
     @property
     def assume_role_action(self) -> str:
@@ -421,23 +422,23 @@ class AsyncEndpoint(EndpointBase):
 
     # --- handles (imported on first use, then cached) ---------------------------------------
 
-    def _handle(self, name: str, make: Callable[[], Any]) -> Any:
-        got = self._handles.get(name)
-        if got is None:
-            got = self._handles[name] = make()
-        return got
+    def _handle(self, name: str, make: Callable[[], H]) -> H:
+        """``make()``, once: the handles cost jsii calls, most apps never use them."""
+        if name not in self._handles:
+            self._handles[name] = make()
+        return cast(H, self._handles[name])
 
     def _bucket_token(self, attribute: str | None = None) -> str:
         ref = self._bucket_ref
         assert ref is not None
-        return self._handle(f"bucket:{attribute}", lambda: ref.token(attribute))  # type: ignore[no-any-return]
+        return self._handle(f"bucket:{attribute}", lambda: ref.token(attribute))
 
     @property
     def output_bucket(self) -> s3.IBucket:
         """The bucket of requests, results and failures (the one passed in, or the library's,
         imported on first use)."""
         if self._bucket_ref is None:
-            return self.props.output_bucket  # type: ignore[no-any-return]
+            return cast("s3.IBucket", self.props.output_bucket)
 
         def make() -> s3.IBucket:
             from aws_cdk import aws_s3 as s3
@@ -445,11 +446,11 @@ class AsyncEndpoint(EndpointBase):
             return s3.Bucket.from_bucket_attributes(
                 self, "OutputBucketRef", bucket_name=self._bucket_token(),
                 bucket_arn=self._bucket_token("Arn"), encryption_key=self.props.kms_key)
-        return self._handle("output_bucket", make)  # type: ignore[no-any-return]
+        return self._handle("output_bucket", make)
 
     def _topic(self, name: str, given: Any) -> sns.ITopic:
         if given is not None:
-            return given  # type: ignore[no-any-return]
+            return cast("sns.ITopic", given)
         ref = self._topic_refs[name]
 
         def make() -> sns.ITopic:
@@ -457,7 +458,7 @@ class AsyncEndpoint(EndpointBase):
 
             return sns.Topic.from_topic_attributes(self, f"{name}Ref", topic_arn=ref.token(),
                                                    key_arn=self._key_arn)
-        return self._handle(name, make)  # type: ignore[no-any-return]
+        return self._handle(name, make)
 
     @property
     def success_topic(self) -> sns.ITopic:
@@ -475,10 +476,10 @@ class AsyncEndpoint(EndpointBase):
         use; statements granted to the import go into a policy of their own)."""
         given = self.props.model.execution_role
         if given is not None:
-            return given  # type: ignore[no-any-return]
+            return cast(iam.IRole, given)
         emitted = self._role_ref
         assert emitted is not None
-        return self._handle("role", lambda: iam.Role.from_role_arn(  # type: ignore[no-any-return]
+        return self._handle("role", lambda: iam.Role.from_role_arn(
             self, "ExecutionRoleRef", emitted.role.token("Arn"), mutable=True))
 
     @property
