@@ -23,7 +23,7 @@ from ._private.models import (
     StrictModel,
     checked_init,
 )
-from ._private.roles import EmittedRole, emit_execution_role
+from ._private.roles import EmittedRole, model_role, role_handle
 from ._private.rules import local_nvme
 from .config import IBucketLike, IKeyLike, InstanceType, ModelSpec, _jsii_object
 from .cost.advice import advise
@@ -39,7 +39,7 @@ from .defaults import (
     emit_secure_topic,
 )
 from .errors import FieldProblem, Problem
-from .realtime import _no_kms_reason
+from .realtime import _container, _no_kms_reason
 from .traffic import TrafficHint
 
 if TYPE_CHECKING:  # imported where used: the default path creates no L2 bucket or topic
@@ -69,16 +69,6 @@ def _no_serverless(value: Any) -> Any:
 NotServerless = Annotated[Any, AfterValidator(_no_serverless)]
 H = TypeVar("H")
 
-
-
-def _primary_container(model: ModelSpec) -> dict[str, Any]:
-    """The model's ``PrimaryContainer`` as CloudFormation JSON."""
-    container: dict[str, Any] = {"Image": model.image_uri}
-    if model.model_data_url:
-        container["ModelDataUrl"] = model.model_data_url
-    if model.environment:
-        container["Environment"] = dict(model.environment)
-    return container
 
 
 @jsii.implements(cdk.IStableStringProducer)
@@ -283,17 +273,14 @@ class AsyncEndpoint(EndpointBase):
 
         self._role_ref: EmittedRole | None = None
         given_role = props.model.execution_role
-        if given_role is None:
-            self._role_ref = emit_execution_role(
-                emit, "ExecutionRole", props.model, region=region, account=account,
-                extra=self._execution_statements(props))
-            role_arn: Any = self._role_ref.arn
-        else:
+        self._role_ref, role_arn = model_role(
+            emit, "ExecutionRole", props.model, region=region, account=account,
+            extra=None if given_role is not None else self._execution_statements(props))
+        if given_role is not None:
             self._grant_given_role(given_role, props)
-            role_arn = given_role.role_arn
 
         self._model = emit.resource("Model", "AWS::SageMaker::Model", {
-            "ExecutionRoleArn": role_arn, "PrimaryContainer": _primary_container(props.model)})
+            "ExecutionRoleArn": role_arn, "PrimaryContainer": _container(props.model)})
         output_config: dict[str, Any] = {
             "NotificationConfig": {"ErrorTopic": topics["ErrorTopic"],
                                    "SuccessTopic": topics["SuccessTopic"]},
@@ -473,14 +460,8 @@ class AsyncEndpoint(EndpointBase):
     @property
     def role(self) -> iam.IRole:
         """The execution role (the one passed in ``model``, or the library's, imported on first
-        use; statements granted to the import go into a policy of their own)."""
-        given = self.props.model.execution_role
-        if given is not None:
-            return cast(iam.IRole, given)
-        emitted = self._role_ref
-        assert emitted is not None
-        return self._handle("role", lambda: iam.Role.from_role_arn(
-            self, "ExecutionRoleRef", emitted.role.token("Arn"), mutable=True))
+        use: statements granted to the import go into a policy of their own)."""
+        return role_handle(self, self.props.model, self._role_ref)
 
     @property
     def model(self) -> cdk.CfnResource:
