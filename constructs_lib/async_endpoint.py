@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import aws_cdk as cdk
-from aws_cdk import aws_applicationautoscaling as appscaling
+import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_sagemaker as sagemaker
-from aws_cdk import aws_sns as sns
-from constructs import Construct
+from constructs import Construct, DependencyGroup
 from pydantic import AfterValidator, Field, model_validator
 
 from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
+from ._private.context import stack_env, stack_env_json
+from ._private.emit import ACCOUNT, Ref, join, statement
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
     checked_init,
 )
-from ._private.roles import execution_role
+from ._private.roles import EmittedRole, model_role, role_handle
 from ._private.rules import local_nvme
 from .config import IBucketLike, IKeyLike, InstanceType, ModelSpec, _jsii_object
 from .cost.advice import advise
@@ -35,12 +35,16 @@ from .defaults import (
     DEFAULT_VARIANT_NAME,
     SCALE_IN_COOLDOWN_S,
     SCALE_OUT_COOLDOWN_S,
-    secure_bucket,
-    secure_topic,
+    emit_secure_bucket,
+    emit_secure_topic,
 )
 from .errors import FieldProblem, Problem
 from .realtime import _container, _no_kms_reason
 from .traffic import TrafficHint
+
+if TYPE_CHECKING:  # imported where used: the default path creates no L2 bucket or topic
+    from aws_cdk import aws_s3 as s3
+    from aws_cdk import aws_sns as sns
 
 __all__ = ["AsyncEndpoint", "AsyncEndpointProps"]
 
@@ -63,6 +67,61 @@ def _no_serverless(value: Any) -> Any:
 
 
 NotServerless = Annotated[Any, AfterValidator(_no_serverless)]
+H = TypeVar("H")
+
+
+
+@jsii.implements(cdk.IStableStringProducer)
+class _Later:
+    def __init__(self, produce: Callable[[], str]) -> None:
+        self._produce = produce
+
+    def produce(self) -> str:
+        return self._produce()
+
+
+@jsii.implements(iam.IPrincipal)
+class _PolicyCollector:
+    """The grantee for grants made by objects the user passed (their topics' ``grant_publish``,
+    ``kms_key.grant``) to the library's execution role, which is not an ``iam.Role``: each
+    statement they add to the principal is kept as JSON for the role's managed policy (as
+    ``ExecutionRole.add_to_principal_policy`` kept it). ``principal_account`` is the role's."""
+
+    def __init__(self, statements: list[dict[str, Any]], account: str,
+                 arn: Callable[[], str]) -> None:
+        self._statements = statements
+        self._account = account
+        self._arn = arn
+        self._dependable: DependencyGroup | None = None
+
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        return self
+
+    @property
+    def assume_role_action(self) -> str:
+        return "sts:AssumeRole"
+
+    @property
+    def principal_account(self) -> str:
+        return self._account
+
+    @property
+    def policy_fragment(self) -> iam.PrincipalPolicyFragment:
+        """For a resource policy naming the role (a grant across accounts): its ARN, resolved
+        at synth (the role is created after its statements are collected)."""
+        return iam.ArnPrincipal(cdk.Lazy.string(_Later(self._arn))).policy_fragment
+
+    def add_to_policy(self, statement: iam.PolicyStatement) -> bool:
+        return self.add_to_principal_policy(statement).statement_added
+
+    def add_to_principal_policy(self, statement: iam.PolicyStatement
+                                ) -> iam.AddToPrincipalPolicyResult:
+        self._statements.append(statement.to_statement_json())
+        if self._dependable is None:  # the grants are not returned: nothing depends on it
+            self._dependable = DependencyGroup()
+        return iam.AddToPrincipalPolicyResult(statement_added=True,
+                                              policy_dependable=self._dependable)
 
 
 class AsyncEndpointProps(StrictModel):
@@ -188,74 +247,249 @@ class AsyncEndpoint(EndpointBase):
         self.props = props
         self._variant_names = [props.variant_name]
         self.invocation_timeout_s = props.invocation_timeout_s
+        self._handles: dict[str, Any] = {}
+        emit = self._emit
+        region, account = stack_env_json(self._stack)
+        key = props.kms_key
+        self._key_arn: str | None = None if key is None else key.key_arn  # one call, reused
 
-        self.output_bucket: s3.IBucket = props.output_bucket or secure_bucket(
-            self, "OutputBucket", encryption_key=props.kms_key)
-        self.success_topic: sns.ITopic = props.success_topic or secure_topic(
-            self, "SuccessTopic", encryption_key=props.kms_key)
-        self.error_topic: sns.ITopic = props.error_topic or secure_topic(
-            self, "ErrorTopic", encryption_key=props.kms_key)
-        self.role: iam.IRole = props.model.execution_role or execution_role(
-            self, "ExecutionRole", props.model)
-        self._grant_execution_role(props)
+        self._bucket_ref: Ref | None = None
+        if props.output_bucket is None:
+            # aws:SourceAccount of the log delivery is always AWS::AccountId (secure_bucket's
+            # cdk.Aws.ACCOUNT_ID), even in a stack whose account is known.
+            self._bucket_ref = emit_secure_bucket(emit, "OutputBucket", account=ACCOUNT,
+                                                  encryption_key_arn=self._key_arn)
+        topics: dict[str, Any] = {}  # CloudFormation JSON of each topic's ARN
+        self._topic_refs: dict[str, Ref] = {}
+        for name, given in (("SuccessTopic", props.success_topic),
+                            ("ErrorTopic", props.error_topic)):
+            if given is None:
+                ref = self._topic_refs[name] = emit_secure_topic(
+                    emit, name, region=region, account=account,
+                    encryption_key_arn=self._key_arn)
+                topics[name] = ref.ref
+            else:
+                topics[name] = given.topic_arn
 
-        self.model = sagemaker.CfnModel(
-            self, "Model", execution_role_arn=self.role.role_arn,
-            primary_container=_container(props.model))
+        self._role_ref: EmittedRole | None = None
+        given_role = props.model.execution_role
+        self._role_ref, role_arn = model_role(
+            emit, "ExecutionRole", props.model, region=region, account=account,
+            extra=None if given_role is not None else self._execution_statements(props))
+        if given_role is not None:
+            self._grant_given_role(given_role, props)
+
+        self._model = emit.resource("Model", "AWS::SageMaker::Model", {
+            "ExecutionRoleArn": role_arn, "PrimaryContainer": _container(props.model)})
         output_config: dict[str, Any] = {
-            "s3OutputPath": self.s3_uri(props.output_prefix),
-            "s3FailurePath": self.s3_uri(props.failure_prefix),
-            "notificationConfig": {"successTopic": self.success_topic.topic_arn,
-                                   "errorTopic": self.error_topic.topic_arn},
+            "NotificationConfig": {"ErrorTopic": topics["ErrorTopic"],
+                                   "SuccessTopic": topics["SuccessTopic"]},
+            "S3FailurePath": self._s3_uri_json(props.failure_prefix),
+            "S3OutputPath": self._s3_uri_json(props.output_prefix),
         }
-        if props.kms_key is not None:
-            output_config["kmsKeyId"] = props.kms_key.key_arn
+        if self._key_arn is not None:
+            output_config["KmsKeyId"] = self._key_arn
+        async_config: dict[str, Any] = {"OutputConfig": output_config}
+        if props.max_concurrent_invocations_per_instance:
+            async_config["ClientConfig"] = {"MaxConcurrentInvocationsPerInstance":
+                                            props.max_concurrent_invocations_per_instance}
         instance_type = props.instance_type
         assert instance_type is not None  # required by AsyncEndpointProps' rules
-        volume_key = None
-        if props.kms_key is not None and not local_nvme(instance_type):
-            volume_key = props.kms_key.key_arn
-        client_config = ({"maxConcurrentInvocationsPerInstance":
-                          props.max_concurrent_invocations_per_instance}
-                         if props.max_concurrent_invocations_per_instance else None)
-        self.endpoint_config = sagemaker.CfnEndpointConfig(
-            self, "EndpointConfig",
-            production_variants=[{
-                "variantName": props.variant_name,
-                "modelName": self.model.attr_model_name,
-                "instanceType": props.instance_type,
+        config: dict[str, Any] = {
+            "AsyncInferenceConfig": async_config,
+            "ProductionVariants": [{
                 # CreateEndpoint needs at least one instance; scaling takes it to zero after.
-                "initialInstanceCount": max(props.min_instances, 1),
-                "initialVariantWeight": 1.0,
+                "InitialInstanceCount": max(props.min_instances, 1),
+                "InitialVariantWeight": 1.0,
+                "InstanceType": instance_type,
+                "ModelName": self._model.att("ModelName"),
+                "VariantName": props.variant_name,
             }],
-            async_inference_config={"outputConfig": output_config,
-                                    "clientConfig": client_config},
-            kms_key_id=volume_key,
-        )
-        if volume_key is None:
-            nag.acknowledge(self.endpoint_config, nag.ENDPOINT_CONFIG_KMS,
-                            _no_kms_reason(instance_type))
-        self._endpoint = sagemaker.CfnEndpoint(
-            self, "Endpoint",
-            endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            endpoint_name=props.endpoint_name,
-        )
+        }
+        if self._key_arn is not None and not local_nvme(instance_type):
+            config["KmsKeyId"] = self._key_arn
+        else:
+            emit.acknowledge(nag.ENDPOINT_CONFIG_KMS, _no_kms_reason(instance_type))
+        self._config = emit.resource("EndpointConfig", "AWS::SageMaker::EndpointConfig", config)
+        endpoint: dict[str, Any] = {"EndpointConfigName": self._config.att("EndpointConfigName")}
+        if props.endpoint_name is not None:
+            endpoint["EndpointName"] = props.endpoint_name
+        self._endpoint_ref = emit.resource("Endpoint", "AWS::SageMaker::Endpoint", endpoint)
         # Results and notifications need the grants above as soon as the endpoint serves.
         # (The library's own role holds them in a managed policy the role, hence the model,
         # already depends on; a role passed in keeps them in its DefaultPolicy.)
-        grants = self.role.node.try_find_child("DefaultPolicy")
-        if grants is not None:
-            self._endpoint.node.add_dependency(grants)
+        if given_role is not None:
+            grants = given_role.node.try_find_child("DefaultPolicy")
+            if grants is not None:
+                self._endpoint_ref.cfn.node.add_dependency(grants)
         self._autoscale(props)
+        self._done(self._endpoint_ref)
+
+    # --- CloudFormation JSON of the construct's own resources --------------------------------
+
+    def _s3_uri_json(self, prefix: str) -> Any:
+        """``s3://bucket/prefix`` (without the trailing '/') as CloudFormation JSON."""
+        if self._bucket_ref is None:
+            return f"s3://{self.props.output_bucket.bucket_name}/{prefix.rstrip('/')}"
+        return join("s3://", self._bucket_ref.ref, f"/{prefix.rstrip('/')}")
+
+    def _objects_json(self, prefixes: list[str]) -> list[Any]:
+        """The object ARNs under ``prefixes`` of the output bucket, as CloudFormation JSON."""
+        if self._bucket_ref is None:
+            return [self.props.output_bucket.arn_for_objects(f"{p}*") for p in prefixes]
+        arn = self._bucket_ref.att("Arn")
+        return [join(arn, f"/{p}*") for p in prefixes]
+
+    def _execution_statements(self, props: AsyncEndpointProps) -> list[dict[str, Any]]:
+        """What SageMaker does with the library's execution role beyond running the model: read
+        each request's input, write its result or failure, publish to the topics (and use
+        ``kms_key`` for all three), as the role's managed-policy statements. Grants on objects
+        the user passed (their topics, ``kms_key``) are made by those objects themselves,
+        collected as JSON."""
+        out: list[dict[str, Any]] = []
+        collector = None if props.kms_key is None and props.success_topic is None and (
+            props.error_topic is None) else _PolicyCollector(
+                out, self._principal_account(), self._role_arn_token)
+
+        def objects(actions: list[str], prefixes: list[str], kms: tuple[str, ...]) -> None:
+            resources = self._objects_json(prefixes)
+            out.append(statement(actions, resources))
+            for resource in resources:
+                flat = nag.flatten(resource if self._bucket_ref is not None
+                                   else self._stack.resolve(resource))
+                self._emit.acknowledge(f"{nag.IAM_WILDCARD}[Resource::{flat}]",
+                                       nag.REASON_ASYNC_PREFIX)
+            if props.kms_key is not None:
+                props.kms_key.grant(collector, *kms)
+
+        # SageMaker reads each request's input and writes its result with the execution role.
+        objects(["s3:GetObject"], [props.input_prefix], KMS_READ)
+        objects(["s3:PutObject", "s3:AbortMultipartUpload"],
+                [props.output_prefix, props.failure_prefix], KMS_WRITE)
+        for name, given in (("SuccessTopic", props.success_topic),
+                            ("ErrorTopic", props.error_topic)):
+            if given is not None:  # the caller's topic: whatever its own key needs
+                given.grant_publish(collector)
+                continue
+            # Our topic: exact actions (grant_publish would add kms:GenerateDataKey*).
+            out.append(statement(["sns:Publish"], [self._topic_refs[name].ref]))
+            if props.kms_key is not None:
+                props.kms_key.grant(collector, "kms:Decrypt", "kms:GenerateDataKey")
+        # An IAM policy document drops repeated statements (both topics' key grant).
+        unique: list[dict[str, Any]] = []
+        for s in out:
+            if s not in unique:
+                unique.append(s)
+        return unique
+
+    def _role_arn_token(self) -> str:
+        emitted = self._role_ref
+        assert emitted is not None
+        return emitted.role.token("Arn")
+
+    def _principal_account(self) -> str:
+        """The account of the execution role (its stack's) as ``iam.Role`` reports it."""
+        return stack_env(self)[2]
+
+    def _grant_given_role(self, role: iam.IRole, props: AsyncEndpointProps) -> None:
+        """The statements of :meth:`_execution_statements` for a role the user passed, through
+        CDK's grants (they land in its ``DefaultPolicy``, or wherever that role puts them)."""
+        self._grant_objects(role, ["s3:GetObject"], [props.input_prefix])
+        self._grant_objects(role, ["s3:PutObject", "s3:AbortMultipartUpload"],
+                            [props.output_prefix, props.failure_prefix], encrypt=True)
+        for name, given in (("SuccessTopic", props.success_topic),
+                            ("ErrorTopic", props.error_topic)):
+            if given is not None:
+                given.grant_publish(role)
+                continue
+            iam.Grant.add_to_principal(grantee=role, actions=["sns:Publish"],
+                                       resource_arns=[self._topic_refs[name].token()])
+            if props.kms_key is not None:
+                props.kms_key.grant(role, "kms:Decrypt", "kms:GenerateDataKey")
+
+    # --- handles (imported on first use, then cached) ---------------------------------------
+
+    def _handle(self, name: str, make: Callable[[], H]) -> H:
+        """``make()``, once: the handles cost jsii calls, most apps never use them."""
+        if name not in self._handles:
+            self._handles[name] = make()
+        return cast(H, self._handles[name])
+
+    def _bucket_token(self, attribute: str | None = None) -> str:
+        ref = self._bucket_ref
+        assert ref is not None
+        return self._handle(f"bucket:{attribute}", lambda: ref.token(attribute))
+
+    @property
+    def output_bucket(self) -> s3.IBucket:
+        """The bucket of requests, results and failures (the one passed in, or the library's,
+        imported on first use)."""
+        if self._bucket_ref is None:
+            return cast("s3.IBucket", self.props.output_bucket)
+
+        def make() -> s3.IBucket:
+            from aws_cdk import aws_s3 as s3
+
+            return s3.Bucket.from_bucket_attributes(
+                self, "OutputBucketRef", bucket_name=self._bucket_token(),
+                bucket_arn=self._bucket_token("Arn"), encryption_key=self.props.kms_key)
+        return self._handle("output_bucket", make)
+
+    def _topic(self, name: str, given: Any) -> sns.ITopic:
+        if given is not None:
+            return cast("sns.ITopic", given)
+        ref = self._topic_refs[name]
+
+        def make() -> sns.ITopic:
+            from aws_cdk import aws_sns as sns
+
+            return sns.Topic.from_topic_attributes(self, f"{name}Ref", topic_arn=ref.token(),
+                                                   key_arn=self._key_arn)
+        return self._handle(name, make)
+
+    @property
+    def success_topic(self) -> sns.ITopic:
+        """Where SageMaker announces each result."""
+        return self._topic("SuccessTopic", self.props.success_topic)
+
+    @property
+    def error_topic(self) -> sns.ITopic:
+        """Where SageMaker announces each failure."""
+        return self._topic("ErrorTopic", self.props.error_topic)
+
+    @property
+    def role(self) -> iam.IRole:
+        """The execution role (the one passed in ``model``, or the library's, imported on first
+        use: statements granted to the import go into a policy of their own)."""
+        return role_handle(self, self.props.model, self._role_ref)
+
+    @property
+    def model(self) -> cdk.CfnResource:
+        """Escape hatch: the ``AWS::SageMaker::Model`` resource."""
+        return self._model.cfn
+
+    @property
+    def endpoint_config(self) -> cdk.CfnResource:
+        """Escape hatch: the ``AWS::SageMaker::EndpointConfig`` resource."""
+        return self._config.cfn
 
     def s3_uri(self, prefix: str) -> str:
         """``s3://bucket/prefix`` in the output bucket (without the trailing '/')."""
-        return f"s3://{self.output_bucket.bucket_name}/{prefix.rstrip('/')}"
+        name = (self.props.output_bucket.bucket_name if self._bucket_ref is None
+                else self._bucket_token())
+        return f"s3://{name}/{prefix.rstrip('/')}"
+
+    def _object_arns(self, prefixes: list[str]) -> list[str]:
+        """The object ARNs under ``prefixes`` as strings (tokens), for CDK grants."""
+        if self._bucket_ref is None:
+            return [self.props.output_bucket.arn_for_objects(f"{p}*") for p in prefixes]
+        arn = self._bucket_token("Arn")
+        return [f"{arn}/{p}*" for p in prefixes]
 
     def _grant_objects(self, grantee: iam.IGrantable, actions: list[str],
                        prefixes: list[str], *, encrypt: bool = False) -> iam.Grant:
         """Exactly ``actions`` on the objects under ``prefixes`` (and the KMS key when set)."""
-        objects = [self.output_bucket.arn_for_objects(f"{p}*") for p in prefixes]
+        objects = self._object_arns(prefixes)
         grant = iam.Grant.add_to_principal(grantee=grantee, actions=actions,
                                            resource_arns=objects)
         nag.acknowledge_grant(grantee, objects, nag.REASON_ASYNC_PREFIX)
@@ -266,81 +500,67 @@ class AsyncEndpoint(EndpointBase):
             key.grant(grantee, *(KMS_WRITE if encrypt else KMS_READ))
         return grant
 
-    def _grant_execution_role(self, props: AsyncEndpointProps) -> None:
-        # SageMaker reads each request's input and writes its result with the execution role.
-        self._grant_objects(self.role, ["s3:GetObject"], [props.input_prefix])
-        self._grant_objects(self.role, ["s3:PutObject", "s3:AbortMultipartUpload"],
-                            [props.output_prefix, props.failure_prefix], encrypt=True)
-        for topic, given in ((self.success_topic, props.success_topic),
-                             (self.error_topic, props.error_topic)):
-            if given is not None:  # the caller's topic: whatever its own key needs
-                topic.grant_publish(self.role)
-                continue
-            # Our topic: exact actions (grant_publish would add kms:GenerateDataKey*).
-            iam.Grant.add_to_principal(grantee=self.role, actions=["sns:Publish"],
-                                       resource_arns=[topic.topic_arn])
-            if props.kms_key is not None:
-                props.kms_key.grant(self.role, "kms:Decrypt", "kms:GenerateDataKey")
-
     def _autoscale(self, props: AsyncEndpointProps) -> None:
-        self.scalable_target = appscaling.CfnScalableTarget(
-            self, "ScalableTarget",
-            service_namespace="sagemaker",
-            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
-            resource_id=f"endpoint/{self.endpoint_name}/variant/{props.variant_name}",
-            min_capacity=props.min_instances,
-            max_capacity=props.max_instances,
-        )
-        self.scaling_policy = appscaling.CfnScalingPolicy(
-            self, "BacklogScaling",
-            policy_name="backlog-per-instance",
-            policy_type="TargetTrackingScaling",
-            scaling_target_id=self.scalable_target.ref,
-            target_tracking_scaling_policy_configuration={
-                "targetValue": props.target_backlog_per_instance,
-                "customizedMetricSpecification": {
-                    "metricName": "ApproximateBacklogSizePerInstance",
-                    "namespace": "AWS/SageMaker",
-                    "dimensions": [{"name": "EndpointName", "value": self.endpoint_name}],
-                    "statistic": "Average",
+        emit = self._emit
+        endpoint_name = self._endpoint_ref.att("EndpointName")
+        dimensions = [{"Name": "EndpointName", "Value": endpoint_name}]
+        target = emit.resource("ScalableTarget", "AWS::ApplicationAutoScaling::ScalableTarget", {
+            "MaxCapacity": props.max_instances,
+            "MinCapacity": props.min_instances,
+            "ResourceId": join("endpoint/", endpoint_name, f"/variant/{props.variant_name}"),
+            "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+            "ServiceNamespace": "sagemaker",
+        })
+        self.scalable_target: cdk.CfnResource = target.cfn
+        self.scaling_policy: cdk.CfnResource = emit.resource(
+            "BacklogScaling", "AWS::ApplicationAutoScaling::ScalingPolicy", {
+                "PolicyName": "backlog-per-instance",
+                "PolicyType": "TargetTrackingScaling",
+                "ScalingTargetId": target.ref,
+                "TargetTrackingScalingPolicyConfiguration": {
+                    "CustomizedMetricSpecification": {
+                        "Dimensions": dimensions,
+                        "MetricName": "ApproximateBacklogSizePerInstance",
+                        "Namespace": "AWS/SageMaker",
+                        "Statistic": "Average",
+                    },
+                    "ScaleInCooldown": props.scale_in_cooldown_s,
+                    "ScaleOutCooldown": props.scale_out_cooldown_s,
+                    "TargetValue": props.target_backlog_per_instance,
                 },
-                "scaleInCooldown": props.scale_in_cooldown_s,
-                "scaleOutCooldown": props.scale_out_cooldown_s,
-            },
-        )
-        self.wake_up_policy: appscaling.CfnScalingPolicy | None = None
-        self.wake_up_alarm: cloudwatch.CfnAlarm | None = None
+            }).cfn
+        self.wake_up_policy: cdk.CfnResource | None = None
+        self.wake_up_alarm: cdk.CfnResource | None = None
         if props.min_instances > 0:
             return
         # Target tracking divides the backlog by the instance count: at zero instances it never
         # fires, so requests would wait forever. This step policy adds the first instance.
-        self.wake_up_policy = appscaling.CfnScalingPolicy(
-            self, "WakeUpScaling",
-            policy_name="wake-up-from-zero",
-            policy_type="StepScaling",
-            scaling_target_id=self.scalable_target.ref,
-            step_scaling_policy_configuration={
-                "adjustmentType": "ChangeInCapacity",
-                "cooldown": WAKE_UP_COOLDOWN_S,
-                "metricAggregationType": "Average",
-                "stepAdjustments": [{"metricIntervalLowerBound": 0, "scalingAdjustment": 1}],
+        wake_up = emit.resource("WakeUpScaling", "AWS::ApplicationAutoScaling::ScalingPolicy", {
+            "PolicyName": "wake-up-from-zero",
+            "PolicyType": "StepScaling",
+            "ScalingTargetId": target.ref,
+            "StepScalingPolicyConfiguration": {
+                "AdjustmentType": "ChangeInCapacity",
+                "Cooldown": WAKE_UP_COOLDOWN_S,
+                "MetricAggregationType": "Average",
+                "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
             },
-        )
-        self.wake_up_alarm = cloudwatch.CfnAlarm(
-            self, "HasBacklogWithoutCapacity",
-            alarm_description="Requests wait at zero instances: add one (scale from zero)",
-            namespace="AWS/SageMaker",
-            metric_name="HasBacklogWithoutCapacity",
-            dimensions=[{"name": "EndpointName", "value": self.endpoint_name}],
-            statistic="Average",
-            period=60,
-            evaluation_periods=2,
-            datapoints_to_alarm=2,
-            threshold=1,
-            comparison_operator="GreaterThanOrEqualToThreshold",
-            treat_missing_data="missing",
-            alarm_actions=[self.wake_up_policy.ref],
-        )
+        })
+        self.wake_up_policy = wake_up.cfn
+        self.wake_up_alarm = emit.resource("HasBacklogWithoutCapacity", "AWS::CloudWatch::Alarm", {
+            "AlarmActions": [wake_up.ref],
+            "AlarmDescription": "Requests wait at zero instances: add one (scale from zero)",
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "DatapointsToAlarm": 2,
+            "Dimensions": dimensions,
+            "EvaluationPeriods": 2,
+            "MetricName": "HasBacklogWithoutCapacity",
+            "Namespace": "AWS/SageMaker",
+            "Period": 60,
+            "Statistic": "Average",
+            "Threshold": 1,
+            "TreatMissingData": "missing",
+        }).cfn
 
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to call InvokeEndpointAsync on this endpoint and to put and read its
