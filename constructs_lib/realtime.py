@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import typing
 from typing import TYPE_CHECKING, Any, Literal
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 from pydantic import Field, model_validator
 
@@ -206,14 +208,14 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         return role_handle(self, self.props.model, self._execution_role)
 
     @property
-    def model(self) -> cdk.CfnResource:
+    def model(self) -> sagemaker.CfnModel:
         """Escape hatch: the ``AWS::SageMaker::Model``."""
-        return self._model_ref.cfn
+        return typing.cast(sagemaker.CfnModel, self._model_ref.cfn)
 
     @property
-    def endpoint_config(self) -> cdk.CfnResource:
+    def endpoint_config(self) -> sagemaker.CfnEndpointConfig:
         """Escape hatch: the ``AWS::SageMaker::EndpointConfig``."""
-        return self._config_ref.cfn
+        return typing.cast(sagemaker.CfnEndpointConfig, self._config_ref.cfn)
 
     @property
     def scalable_target(self) -> cdk.CfnResource | None:

@@ -8,11 +8,13 @@ never on a multi-model endpoint, no rolling update on a multi-variant endpoint.
 
 from __future__ import annotations
 
+import typing
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 from pydantic import Field, model_validator
@@ -338,9 +340,9 @@ class Variant(Construct):
         return role_handle(self, self.props.model, self._execution_role)
 
     @property
-    def model(self) -> cdk.CfnResource:
+    def model(self) -> sagemaker.CfnModel:
         """The variant's ``AWS::SageMaker::Model`` (the endpoint's when it has none of its own)."""
-        return self._model_ref.cfn
+        return typing.cast(sagemaker.CfnModel, self._model_ref.cfn)
 
     @property
     def scalable_target(self) -> cdk.CfnResource | None:

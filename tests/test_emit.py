@@ -114,3 +114,35 @@ def test_emitter_creates_intermediate_constructs_once(stack):
     assert [c.node.id for c in owner.node.children] == ["Role"]
     assert stack.resolve(a.cfn.logical_id) == a.logical_id
     assert stack.resolve(b.cfn.logical_id) == b.logical_id
+
+
+def test_tags_reach_every_taggable_resource_of_every_construct(stack):
+    from . import test_async_endpoint, test_batch_transform
+
+    RealTimeEndpoint(stack, "Ep", model=MODEL, instance_type="ml.m5.large", traffic=TRAFFIC)
+    test_async_endpoint.endpoint(stack)
+    test_batch_transform.batch(stack)
+    cdk.Tags.of(stack).add("cost-center", "ml-platform")
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    taggable = {"AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig",
+                "AWS::SageMaker::Endpoint", "AWS::IAM::Role", "AWS::S3::Bucket",
+                "AWS::SNS::Topic", "AWS::Logs::LogGroup", "AWS::StepFunctions::StateMachine",
+                "AWS::CloudWatch::Alarm"}
+    seen = set()
+    for name, res in resources.items():
+        if res["Type"] in taggable:
+            seen.add(res["Type"])
+            tags = res["Properties"].get("Tags", res["Properties"].get("TagsEntry"))
+            assert {"Key": "cost-center", "Value": "ml-platform"} in (tags or []), name
+    assert seen == taggable
+
+
+def test_escape_hatches_are_the_typed_l1_classes(stack):
+    from aws_cdk import aws_sagemaker as sagemaker
+
+    ep = RealTimeEndpoint(stack, "Ep", model=MODEL, instance_type="ml.m5.large",
+                          traffic=TRAFFIC)
+    assert isinstance(ep.endpoint, sagemaker.CfnEndpoint)
+    assert isinstance(ep.endpoint_config, sagemaker.CfnEndpointConfig)
+    assert isinstance(ep.model, sagemaker.CfnModel)
+    assert ep.endpoint_config.production_variants[0].instance_type == "ml.m5.large"

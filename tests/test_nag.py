@@ -57,3 +57,22 @@ def test_the_library_never_imports_cdk_nag():
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not any(n.split(".")[0] == "cdk_nag" for n in names), path
+
+
+def test_the_packs_see_the_librarys_resources(monkeypatch):
+    # The constructs create typed L1 classes (CfnBucket, CfnRole, CfnEndpointConfig...), which
+    # cdk-nag's rules inspect: without the constructs' acknowledgements their findings appear.
+    from constructs_lib._private import emit
+    from stacks.document_processing import DocumentProcessingStack
+
+    monkeypatch.setattr(emit.Emitter, "flush", lambda self, node: None)
+    outdir = tempfile.mkdtemp(prefix="nag-unacknowledged-")
+    app = cdk.App(outdir=outdir)
+    DocumentProcessingStack(app, "Doc", env=cdk.Environment(region="us-east-1"))
+    result = synth_with_nag(app, outdir)
+    found = result.violations()
+    assert "HIPAA.Security-S3BucketReplicationEnabled at Doc/Extractor/OutputBucket/Resource" in found
+    assert any(v.startswith("HIPAA.Security-SageMakerEndpointConfigurationKMSKeyConfigured at "
+                            "Doc/Extractor/EndpointConfig") for v in found), found
+    assert any(v.startswith("AwsSolutions-IAM5[Resource::*] at Doc/Extractor/ExecutionRolePolicy")
+               for v in found), found

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..cost.advice import should_warn
@@ -134,9 +136,9 @@ class EndpointBase(PricedConstruct):
     _endpoint_tokens: dict[str, str]
 
     @property
-    def endpoint(self) -> cdk.CfnResource:
-        """Escape hatch: the ``AWS::SageMaker::Endpoint`` resource (``add_property_override``)."""
-        return self._endpoint_ref.cfn
+    def endpoint(self) -> sagemaker.CfnEndpoint:
+        """Escape hatch: the ``AWS::SageMaker::Endpoint`` (``add_property_override``...)."""
+        return typing.cast(sagemaker.CfnEndpoint, self._endpoint_ref.cfn)
 
     def _token(self, attribute: str | None) -> str:
         tokens: dict[str, str] = self.__dict__.setdefault("_endpoint_tokens", {})

@@ -29,6 +29,7 @@ from constructs import Construct
 
 from ..errors import ConfigurationError
 from .models import scope_path
+from .typed import typed_class, typed_props
 
 __all__ = [
     "ACCOUNT",
@@ -125,20 +126,22 @@ def policy_document(statements: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {"Statement": list(statements), "Version": "2012-10-17"}
 
 
+def _refuse_override(self: cdk.CfnResource, new_logical_id: str) -> None:
+    """``override_logical_id`` of the library's resources: refused, with the reason."""
+    raise ConfigurationError.single(
+        scope_path(self), "override_logical_id", new_logical_id,
+        "not supported on resources created by constructs_lib: other resources of the "
+        "construct refer to this one by the logical ID CDK derives from its path. Choose "
+        "the construct's id (or stack) to choose the IDs")
+
+
 class Resource(cdk.CfnResource):
-    """A ``cdk.CfnResource`` that other resources of this library name by its logical ID.
+    """A generic ``cdk.CfnResource`` (a type with no typed class in ``typed.TYPED``) that other
+    resources of this library name by its logical ID: ``override_logical_id`` would leave those
+    references dangling, so it is refused with an explanation (a construct's resources keep
+    the IDs CDK derives from their paths; choose the construct's id to choose them)."""
 
-    ``override_logical_id`` would leave those references dangling, so it is refused with an
-    explanation (a construct's resources keep the IDs CDK derives from their paths; choose the
-    construct's id to choose them).
-    """
-
-    def override_logical_id(self, new_logical_id: str) -> None:
-        raise ConfigurationError.single(
-            scope_path(self), "override_logical_id", new_logical_id,
-            "not supported on resources created by constructs_lib: other resources of the "
-            "construct refer to this one by the logical ID CDK derives from its path. Choose "
-            "the construct's id (or stack) to choose the IDs")
+    override_logical_id = _refuse_override
 
 
 class Ref:
@@ -146,9 +149,10 @@ class Ref:
 
     __slots__ = ("_literal", "cfn", "logical_id")
 
-    def __init__(self, cfn: Resource, logical_id: str, literal: bool) -> None:
+    def __init__(self, cfn: cdk.CfnResource, logical_id: str, literal: bool) -> None:
         self.cfn = cfn
-        """The CloudFormation resource (escape hatch: ``add_property_override`` and friends)."""
+        """The CloudFormation resource: its typed L1 class (``sagemaker.CfnEndpoint``...) or a
+        ``cdk.CfnResource`` (escape hatch: ``add_property_override`` and friends)."""
         self.logical_id = logical_id
         self._literal = literal
 
@@ -161,13 +165,13 @@ class Ref:
         """``{"Fn::GetAtt": [logical id, attribute]}`` (or its token)."""
         if self._literal:
             return {"Fn::GetAtt": [self.logical_id, attribute]}
-        return self.cfn.get_att(attribute)
+        return self.token(attribute)
 
     def token(self, attribute: str | None = None) -> str:
         """A string token for CDK APIs that take strings (one jsii call; not cached)."""
         if attribute is None:
             return self.cfn.ref
-        return cdk.Token.as_string(self.cfn.get_att(attribute))
+        return self.cfn.get_att(attribute).to_string()
 
 
 _STACK_PREFIX: WeakKeyDictionary[Any, tuple[str, bool]] = WeakKeyDictionary()
@@ -221,11 +225,17 @@ class Emitter:
 
     def resource(self, sub_path: str, cfn_type: str, properties: Mapping[str, Any] | None,
                  ) -> Ref:
-        """Create the resource at ``sub_path`` (one jsii call, plus one per new intermediate
-        construct)."""
+        """Create the resource at ``sub_path`` from its CloudFormation ``properties``: as its
+        typed L1 class where there is one (``typed.py``), else a ``cdk.CfnResource``. One jsii
+        call, plus one per new intermediate construct and per new token a typed class needs."""
         parent, _, name = sub_path.rpartition("/")
-        cfn = Resource(self.scope(parent), name, type=cfn_type,
-                       properties=dict(properties) if properties else None)
+        scope = self.scope(parent)
+        typed = typed_class(cfn_type, _refuse_override)
+        if typed is not None:
+            cfn = typed(scope, name, typed_props(typed, properties or {}))
+        else:
+            cfn = Resource(scope, name, type=cfn_type,
+                           properties=dict(properties) if properties else None)
         return Ref(cfn, self.logical_id(sub_path), self.literal)
 
     def acknowledge(self, rule_id: str, reason: str) -> None:
