@@ -15,7 +15,7 @@ from . import limits
 from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, stack_env_json
-from ._private.emit import Ref, statement
+from ._private.emit import ACCOUNT, Ref, join, statement
 from ._private.models import (
     MAX_MONTHLY_USD,
     StrictModel,
@@ -37,7 +37,7 @@ from .cost.estimate import CostEstimate
 from .cost.feasibility import Workload
 from .cost.fleet import estimate_fleet
 from .cost.model import PricingContext, estimate_realtime
-from .defaults import DEFAULT_VARIANT_NAME, secure_bucket, stable_endpoint_name
+from .defaults import DEFAULT_VARIANT_NAME, emit_secure_bucket, stable_endpoint_name
 from .deployment import Deployment
 from .errors import ConfigurationError, FieldProblem, Problem
 from .traffic import TrafficHint
@@ -45,6 +45,7 @@ from .variant import VariantHost, VariantOptions, fleet_problems
 
 if TYPE_CHECKING:  # aws_ec2 is imported only for a VPC: it is 0.2 s and 24 MB of Python
     from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_s3 as s3
 
 __all__ = ["RealTimeEndpoint", "RealTimeEndpointProps"]
 
@@ -160,7 +161,8 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
 
         self.security_groups: list[ec2.ISecurityGroup] = []
         self._vpc_json = self._vpc_config(props.vpc, subnets) if props.vpc else None
-        self.data_capture_bucket: Any = None
+        self._capture_bucket: Ref | None = None
+        self._capture_bucket_import: s3.IBucket | None = None
         extra: list[dict[str, Any]] = []
         capture = self._data_capture(props, extra) if props.data_capture else None
         self._execution_role, role_arn = model_role(
@@ -206,6 +208,22 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         """The execution role (the one given in ``model``, or the least-privilege role created
         here, imported for CDK APIs on first use)."""
         return role_handle(self, self.props.model, self._execution_role)
+
+    @property
+    def data_capture_bucket(self) -> s3.IBucket | None:
+        """Where data capture writes (the bucket given, or the one created here, imported for
+        CDK APIs on first use); None without data capture."""
+        options = self.props.data_capture
+        if options is None or options.bucket is not None:
+            return options.bucket if options else None
+        if self._capture_bucket_import is None:
+            from aws_cdk import aws_s3 as s3
+
+            assert self._capture_bucket is not None
+            self._capture_bucket_import = s3.Bucket.from_bucket_attributes(
+                self, "DataCaptureBucketImport", bucket_name=self._capture_bucket.token(),
+                bucket_arn=self._capture_bucket.token("Arn"))
+        return self._capture_bucket_import
 
     @property
     def model(self) -> sagemaker.CfnModel:
@@ -268,11 +286,15 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         options = props.data_capture
         assert options is not None
         key_arn = props.kms_key.key_arn if props.kms_key is not None else None
-        bucket = options.bucket or secure_bucket(self, "DataCaptureBucket",
-                                                 encryption_key=props.kms_key)
-        self.data_capture_bucket = bucket
+        if options.bucket is not None:
+            objects: Any = options.bucket.arn_for_objects(f"{options.prefix}/*")
+            destination: Any = f"s3://{options.bucket.bucket_name}/{options.prefix}"
+        else:
+            self._capture_bucket = emit_secure_bucket(
+                self._emit, "DataCaptureBucket", account=ACCOUNT, encryption_key_arn=key_arn)
+            objects = join(self._capture_bucket.att("Arn"), f"/{options.prefix}/*")
+            destination = join("s3://", self._capture_bucket.ref, f"/{options.prefix}")
         # Only PutObject, only under the prefix (SageMaker names the objects below it).
-        objects = bucket.arn_for_objects(f"{options.prefix}/*")
         statements = [statement(["s3:PutObject"], [objects], sid="WriteDataCapture")]
         if key_arn is not None:
             statements.append(statement(["kms:Encrypt", "kms:GenerateDataKey"], [key_arn],
@@ -280,9 +302,8 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         given = props.model.execution_role
         if given is None:
             extra += statements
-            self._emit.acknowledge(
-                f"{nag.IAM_WILDCARD}[Resource::{nag._flat(self, objects)}]",
-                nag.REASON_S3_PREFIX)
+            flat = nag.flatten(objects) if options.bucket is None else nag._flat(self, objects)
+            self._emit.acknowledge(f"{nag.IAM_WILDCARD}[Resource::{flat}]", nag.REASON_S3_PREFIX)
         else:
             for s in statements:
                 given.add_to_principal_policy(iam.PolicyStatement.from_json(s))
@@ -290,7 +311,7 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
                                  ("Output", options.capture_output)) if on]
         config: dict[str, Any] = {
             "CaptureOptions": [{"CaptureMode": m} for m in modes],
-            "DestinationS3Uri": f"s3://{bucket.bucket_name}/{options.prefix}",
+            "DestinationS3Uri": destination,
             "EnableCapture": True,
             "InitialSamplingPercentage": options.sampling_percentage,
         }

@@ -36,7 +36,7 @@ from .config import AutoscalingOptions, InstanceType, ModelSpec
 from .cost.estimate import CostEstimate, EndpointKind
 from .cost.fleet import VariantSpec, estimate_fleet, traffic_shares
 from .cost.model import PricingContext, estimate_realtime
-from .defaults import secure_topic
+from .defaults import emit_secure_topic
 from .deployment import BlueGreenDeployment, RollingDeployment, alarm_problems, deployment_config
 from .errors import ConfigurationError, FieldProblem, Problem
 from .traffic import TrafficHint
@@ -183,7 +183,7 @@ class VariantHost(_HostBase):
         if rollback is not None:
             self.alarms += list(rollback.alarms)
             if rollback.default_alarms:
-                self.alarm_topic = rollback.topic or secure_topic(self, "AlarmTopic")
+                self.alarm_topic = rollback.topic or self._alarm_topic()
                 self._default_alarms(self, self.props.variant_name)
         for options in self.props.variants:
             Variant(self, options.name, **{k: getattr(options, k) for k in
@@ -192,6 +192,13 @@ class VariantHost(_HostBase):
         if (self._variants or p.retain_variant_properties is not None or p.reset_on_update
                 or p.deployment is not None):
             self._sync_variants()  # else the L1s already hold all of it (4 jsii writes saved)
+
+    def _alarm_topic(self) -> sns.ITopic:
+        """The rollback alarms' topic: encrypted, TLS-only, retained (imported for the alarms'
+        SNS actions)."""
+        region, account = stack_env_json(self._stack)
+        topic = emit_secure_topic(self._emit, "AlarmTopic", region=region, account=account)
+        return sns.Topic.from_topic_arn(self, "AlarmTopicImport", topic.token())
 
     def _variant_specs(self) -> list[VariantSpec]:
         p = self.props

@@ -1,7 +1,8 @@
 """Acknowledge compliance-rule findings inside the constructs, each with its specific reason.
 
-cdk-nag 3.x reads acknowledgements recorded with CDK core's ``cdk.Validations.of(scope)
-.acknowledge(...)`` (construct metadata, inherited by every resource below ``scope``), so the
+cdk-nag 3.x reads acknowledgements recorded as CDK core's ``cdk.Validations.of(scope)
+.acknowledge(...)`` records them (construct metadata, inherited by every resource below
+``scope``; the constructs write theirs in one entry each, ``Emitter.acknowledge``), so the
 library needs no cdk-nag import at runtime (cdk-nag is a dev dependency). A user who runs the
 AwsSolutions or HIPAA Security packs over their own stack gets the same clean result as our
 tests, and every acknowledgement carries its reason into ``validation-report.json`` audits.
@@ -83,12 +84,6 @@ def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
     cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=rule_id, reason=reason))
 
 
-def acknowledge_all(scope: IConstruct, rule_ids: tuple[str, ...] | list[str],
-                    reason: str) -> None:
-    for rule_id in rule_ids:
-        acknowledge(scope, rule_id, reason)
-
-
 def acknowledge_wildcard(scope: IConstruct, resource: Any, reason: str) -> None:
     """Acknowledge ``AwsSolutions-IAM5`` for one wildcard resource (a string or token)."""
     acknowledge(scope, f"{IAM_WILDCARD}[Resource::{_flat(scope, resource)}]", reason)
@@ -112,15 +107,12 @@ def _flat(scope: IConstruct, resource: Any) -> str:
     return flat
 
 
-def acknowledge_wildcard_action(scope: IConstruct, action: str, reason: str) -> None:
-    acknowledge(scope, f"{IAM_WILDCARD}[Action::{action}]", reason)
-
-
 def acknowledge_grant(grantee: Any, resources: list[Any], reason: str) -> None:
     """Acknowledge ``AwsSolutions-IAM5`` for exactly the wildcard ``resources`` a construct of
     the library granted to ``grantee`` (a role, a managed policy), on the construct holding the
-    statements: an ExecutionRole's managed policy, else the grantee itself. A grantee that is no
-    construct (an account principal, say) holds no policy to check."""
+    statements: a role's ``policy`` attribute when it is a managed policy, else the grantee
+    itself. A grantee that is no construct (an account principal, say) holds no policy to
+    check."""
     target = grantee
     policy = getattr(grantee, "policy", None)
     if isinstance(policy, iam.ManagedPolicy):
