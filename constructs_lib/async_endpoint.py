@@ -23,7 +23,7 @@ from ._private.models import (
     StrictModel,
     checked_init,
 )
-from ._private.roles import EmittedRole, model_role, role_handle
+from ._private.roles import EmittedRole, model_role
 from ._private.rules import local_nvme
 from .config import IBucketLike, IKeyLike, InstanceType, ModelSpec, _jsii_object
 from .cost.advice import advise
@@ -271,15 +271,15 @@ class AsyncEndpoint(EndpointBase):
             else:
                 topics[name] = given.topic_arn
 
-        self._role_ref: EmittedRole | None = None
+        self._execution_role: EmittedRole | None = None
         given_role = props.model.execution_role
-        self._role_ref, role_arn = model_role(
+        self._execution_role, role_arn = model_role(
             emit, "ExecutionRole", props.model, region=region, account=account,
             extra=None if given_role is not None else self._execution_statements(props))
         if given_role is not None:
             self._grant_given_role(given_role, props)
 
-        self._model = emit.resource("Model", "AWS::SageMaker::Model", {
+        self._model_ref = emit.resource("Model", "AWS::SageMaker::Model", {
             "ExecutionRoleArn": role_arn, "PrimaryContainer": _container(props.model)})
         output_config: dict[str, Any] = {
             "NotificationConfig": {"ErrorTopic": topics["ErrorTopic"],
@@ -302,7 +302,7 @@ class AsyncEndpoint(EndpointBase):
                 "InitialInstanceCount": max(props.min_instances, 1),
                 "InitialVariantWeight": 1.0,
                 "InstanceType": instance_type,
-                "ModelName": self._model.att("ModelName"),
+                "ModelName": self._model_ref.att("ModelName"),
                 "VariantName": props.variant_name,
             }],
         }
@@ -310,8 +310,9 @@ class AsyncEndpoint(EndpointBase):
             config["KmsKeyId"] = self._key_arn
         else:
             emit.acknowledge(nag.ENDPOINT_CONFIG_KMS, _no_kms_reason(instance_type))
-        self._config = emit.resource("EndpointConfig", "AWS::SageMaker::EndpointConfig", config)
-        endpoint: dict[str, Any] = {"EndpointConfigName": self._config.att("EndpointConfigName")}
+        self._config_ref = emit.resource("EndpointConfig", "AWS::SageMaker::EndpointConfig", config)
+        endpoint: dict[str, Any] = {
+            "EndpointConfigName": self._config_ref.att("EndpointConfigName")}
         if props.endpoint_name is not None:
             endpoint["EndpointName"] = props.endpoint_name
         self._endpoint_ref = emit.resource("Endpoint", "AWS::SageMaker::Endpoint", endpoint)
@@ -383,7 +384,7 @@ class AsyncEndpoint(EndpointBase):
         return unique
 
     def _role_arn_token(self) -> str:
-        emitted = self._role_ref
+        emitted = self._execution_role
         assert emitted is not None
         return emitted.role.token("Arn")
 
@@ -456,22 +457,6 @@ class AsyncEndpoint(EndpointBase):
     def error_topic(self) -> sns.ITopic:
         """Where SageMaker announces each failure."""
         return self._topic("ErrorTopic", self.props.error_topic)
-
-    @property
-    def role(self) -> iam.IRole:
-        """The execution role (the one passed in ``model``, or the library's, imported on first
-        use: statements granted to the import go into a policy of their own)."""
-        return role_handle(self, self.props.model, self._role_ref)
-
-    @property
-    def model(self) -> cdk.CfnResource:
-        """Escape hatch: the ``AWS::SageMaker::Model`` resource."""
-        return self._model.cfn
-
-    @property
-    def endpoint_config(self) -> cdk.CfnResource:
-        """Escape hatch: the ``AWS::SageMaker::EndpointConfig`` resource."""
-        return self._config.cfn
 
     def s3_uri(self, prefix: str) -> str:
         """``s3://bucket/prefix`` in the output bucket (without the trailing '/')."""

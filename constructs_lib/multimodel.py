@@ -9,12 +9,8 @@ models' hints, attributes a share to each model, and states what dedicated endpo
 from __future__ import annotations
 
 import re
-import typing
 from typing import Any, Literal
 
-import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 from pydantic import Field, model_validator
 
@@ -32,9 +28,9 @@ from ._private.models import (
     child_path,
     validate_props,
 )
-from ._private.roles import model_role, role_handle
+from ._private.roles import model_role
 from ._private.rules import hosting_problems
-from ._private.scaling import emit_autoscaling
+from ._private.scaling import Autoscaled, emit_autoscaling
 from .config import S3_URI, AutoscalingOptions, IKeyLike, InstanceType, IRoleLike, ModelSpec
 from .cost.advice import alternatives as priced_alternatives
 from .cost.estimate import CostEstimate
@@ -129,7 +125,7 @@ class MultiModelEndpointProps(StrictModel):
         return self.autoscaling.min_instances if self.autoscaling else 1
 
 
-class MultiModelEndpoint(VariantHost, EndpointBase):
+class MultiModelEndpoint(VariantHost, Autoscaled, EndpointBase):
     """A multi-model endpoint: one ``Mode: MultiModel`` container serving every artifact under
     ``models_s3_prefix`` (callers pick one with ``TargetModel``), on always-on instances.
 
@@ -229,30 +225,6 @@ class MultiModelEndpoint(VariantHost, EndpointBase):
                 variant=props.variant_name)
         self._host_init(fixed_name)  # the name just given (no jsii read-back)
         self._done(self._endpoint_ref)
-
-    @property
-    def role(self) -> iam.IRole:
-        """The execution role (the one given, or the least-privilege role created here,
-        imported for CDK APIs on first use)."""
-        return role_handle(self, self.props.model, self._execution_role)
-
-    @property
-    def model(self) -> sagemaker.CfnModel:
-        """Escape hatch: the ``AWS::SageMaker::Model``."""
-        return typing.cast(sagemaker.CfnModel, self._model_ref.cfn)
-
-    @property
-    def endpoint_config(self) -> sagemaker.CfnEndpointConfig:
-        """Escape hatch: the ``AWS::SageMaker::EndpointConfig``."""
-        return typing.cast(sagemaker.CfnEndpointConfig, self._config_ref.cfn)
-
-    @property
-    def scalable_target(self) -> cdk.CfnResource | None:
-        return self._scaling[0].cfn if self._scaling else None
-
-    @property
-    def scaling_policy(self) -> cdk.CfnResource | None:
-        return self._scaling[1].cfn if self._scaling else None
 
     def _fleet_traffic(self) -> TrafficHint:
         return self.props.fleet_traffic  # type: ignore[no-any-return]

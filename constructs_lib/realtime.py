@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import typing
 from typing import TYPE_CHECKING, Any, Literal
 
-import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 from pydantic import Field, model_validator
 
@@ -21,9 +18,9 @@ from ._private.models import (
     StrictModel,
     checked_init,
 )
-from ._private.roles import model_role, role_handle
+from ._private.roles import model_role
 from ._private.rules import hosting_problems, local_nvme
-from ._private.scaling import emit_autoscaling
+from ._private.scaling import Autoscaled, emit_autoscaling
 from .config import (
     AutoscalingOptions,
     DataCaptureOptions,
@@ -93,7 +90,7 @@ class RealTimeEndpointProps(StrictModel):
         return self.autoscaling.min_instances if self.autoscaling else 1
 
 
-class RealTimeEndpoint(VariantHost, EndpointBase):
+class RealTimeEndpoint(VariantHost, Autoscaled, EndpointBase):
     """A real-time SageMaker endpoint: model, endpoint config, endpoint, optional autoscaling.
 
     Billed per instance-hour whether or not requests arrive: the right kind for steady traffic
@@ -204,12 +201,6 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
         self._done(self._endpoint_ref)
 
     @property
-    def role(self) -> iam.IRole:
-        """The execution role (the one given in ``model``, or the least-privilege role created
-        here, imported for CDK APIs on first use)."""
-        return role_handle(self, self.props.model, self._execution_role)
-
-    @property
     def data_capture_bucket(self) -> s3.IBucket | None:
         """Where data capture writes (the bucket given, or the one created here, imported for
         CDK APIs on first use); None without data capture."""
@@ -224,24 +215,6 @@ class RealTimeEndpoint(VariantHost, EndpointBase):
                 self, "DataCaptureBucketImport", bucket_name=self._capture_bucket.token(),
                 bucket_arn=self._capture_bucket.token("Arn"))
         return self._capture_bucket_import
-
-    @property
-    def model(self) -> sagemaker.CfnModel:
-        """Escape hatch: the ``AWS::SageMaker::Model``."""
-        return typing.cast(sagemaker.CfnModel, self._model_ref.cfn)
-
-    @property
-    def endpoint_config(self) -> sagemaker.CfnEndpointConfig:
-        """Escape hatch: the ``AWS::SageMaker::EndpointConfig``."""
-        return typing.cast(sagemaker.CfnEndpointConfig, self._config_ref.cfn)
-
-    @property
-    def scalable_target(self) -> cdk.CfnResource | None:
-        return self._scaling[0].cfn if self._scaling else None
-
-    @property
-    def scaling_policy(self) -> cdk.CfnResource | None:
-        return self._scaling[1].cfn if self._scaling else None
 
     def _estimate(self) -> CostEstimate:
         if self._variants:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import typing
 from typing import Any, Literal
 
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 from pydantic import Field, model_validator
 
@@ -19,7 +16,7 @@ from ._private.models import (
     StrictModel,
     checked_init,
 )
-from ._private.roles import model_role, role_handle
+from ._private.roles import model_role
 from .config import ModelSpec
 from .cost.advice import advise
 from .cost.estimate import CostEstimate
@@ -138,22 +135,6 @@ class ServerlessEndpoint(EndpointBase):
             endpoint["EndpointName"] = props.endpoint_name
         self._endpoint_ref = emit.resource("Endpoint", "AWS::SageMaker::Endpoint", endpoint)
         self._done(self._endpoint_ref)
-
-    @property
-    def role(self) -> iam.IRole:
-        """The execution role (the one given in ``model``, or the least-privilege role created
-        here, imported for CDK APIs on first use)."""
-        return role_handle(self, self.props.model, self._execution_role)
-
-    @property
-    def model(self) -> sagemaker.CfnModel:
-        """Escape hatch: the ``AWS::SageMaker::Model``."""
-        return typing.cast(sagemaker.CfnModel, self._model_ref.cfn)
-
-    @property
-    def endpoint_config(self) -> sagemaker.CfnEndpointConfig:
-        """Escape hatch: the ``AWS::SageMaker::EndpointConfig``."""
-        return typing.cast(sagemaker.CfnEndpointConfig, self._config_ref.cfn)
 
     @staticmethod
     def _price(p: Any, pricing: PricingContext) -> CostEstimate:

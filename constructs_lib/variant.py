@@ -11,7 +11,6 @@ from __future__ import annotations
 import typing
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
@@ -31,7 +30,7 @@ from ._private.models import (
     validate_props,
 )
 from ._private.roles import EmittedRole, model_role, role_handle
-from ._private.scaling import emit_autoscaling
+from ._private.scaling import Autoscaled, emit_autoscaling
 from .config import AutoscalingOptions, InstanceType, ModelSpec
 from .cost.estimate import CostEstimate, EndpointKind
 from .cost.fleet import VariantSpec, estimate_fleet, traffic_shares
@@ -270,7 +269,7 @@ class VariantHost(_HostBase):
         return {}
 
 
-class Variant(Construct):
+class Variant(Autoscaled, Construct):
     """A variant of a :class:`RealTimeEndpoint` or :class:`MultiModelEndpoint`: its own model
     (default: the endpoint's), instance type and count, weight, autoscaling; ``shadow=True``
     copies requests to it without serving its responses.
@@ -350,14 +349,6 @@ class Variant(Construct):
     def model(self) -> sagemaker.CfnModel:
         """The variant's ``AWS::SageMaker::Model`` (the endpoint's when it has none of its own)."""
         return typing.cast(sagemaker.CfnModel, self._model_ref.cfn)
-
-    @property
-    def scalable_target(self) -> cdk.CfnResource | None:
-        return self._scaling[0].cfn if self._scaling else None
-
-    @property
-    def scaling_policy(self) -> cdk.CfnResource | None:
-        return self._scaling[1].cfn if self._scaling else None
 
     @property
     def name(self) -> str:

@@ -26,6 +26,7 @@ from .models import (
     scope_path,
     validate_props,
 )
+from .roles import EmittedRole, role_handle
 
 
 class PricedConstruct(Construct):
@@ -133,7 +134,27 @@ class EndpointBase(PricedConstruct):
 
     _variant_names: list[str]
     _endpoint_ref: Ref
+    _config_ref: Ref
+    _model_ref: Ref
+    _execution_role: EmittedRole | None
+    """The role created for the model (None when ``props.model.execution_role`` was given)."""
     _endpoint_tokens: dict[str, str]
+
+    @property
+    def role(self) -> iam.IRole:
+        """The execution role (the one given in ``model``, or the least-privilege role created
+        here, imported for CDK APIs on first use: grants to it attach a policy of their own)."""
+        return role_handle(self, self.props.model, self._execution_role)
+
+    @property
+    def model(self) -> sagemaker.CfnModel:
+        """Escape hatch: the ``AWS::SageMaker::Model``."""
+        return typing.cast(sagemaker.CfnModel, self._model_ref.cfn)
+
+    @property
+    def endpoint_config(self) -> sagemaker.CfnEndpointConfig:
+        """Escape hatch: the ``AWS::SageMaker::EndpointConfig``."""
+        return typing.cast(sagemaker.CfnEndpointConfig, self._config_ref.cfn)
 
     @property
     def endpoint(self) -> sagemaker.CfnEndpoint:

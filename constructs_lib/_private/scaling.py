@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import aws_cdk as cdk
+
 from ..config import AutoscalingOptions
 from .emit import Emitter, Ref, join
+
+
+class Autoscaled:
+    """The handles of a variant's autoscaling (``_scaling``: its target and policy, or None)."""
+
+    _scaling: tuple[Ref, Ref] | None = None
+
+    @property
+    def scalable_target(self) -> cdk.CfnResource | None:
+        return self._scaling[0].cfn if self._scaling else None
+
+    @property
+    def scaling_policy(self) -> cdk.CfnResource | None:
+        return self._scaling[1].cfn if self._scaling else None
 
 
 def emit_autoscaling(emit: Emitter, options: AutoscalingOptions, *, endpoint_name: Any,
