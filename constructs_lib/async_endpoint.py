@@ -24,7 +24,7 @@ from ._private.models import (
     checked_init,
 )
 from ._private.roles import EmittedRole, model_role
-from ._private.rules import local_nvme
+from ._private.rules import local_nvme, no_kms_reason
 from .config import IBucketLike, IKeyLike, InstanceType, ModelSpec, _jsii_object
 from .cost.advice import advise
 from .cost.estimate import CostEstimate
@@ -39,7 +39,7 @@ from .defaults import (
     emit_secure_topic,
 )
 from .errors import FieldProblem, Problem
-from .realtime import _container, _no_kms_reason
+from .realtime import _container
 from .traffic import TrafficHint
 
 if TYPE_CHECKING:  # imported where used: the default path creates no L2 bucket or topic
@@ -309,7 +309,7 @@ class AsyncEndpoint(EndpointBase):
         if self._key_arn is not None and not local_nvme(instance_type):
             config["KmsKeyId"] = self._key_arn
         else:
-            emit.acknowledge(nag.ENDPOINT_CONFIG_KMS, _no_kms_reason(instance_type))
+            emit.acknowledge(nag.ENDPOINT_CONFIG_KMS, no_kms_reason(instance_type))
         self._config_ref = emit.resource("EndpointConfig", "AWS::SageMaker::EndpointConfig", config)
         endpoint: dict[str, Any] = {
             "EndpointConfigName": self._config_ref.att("EndpointConfigName")}

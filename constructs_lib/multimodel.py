@@ -15,10 +15,8 @@ from constructs import Construct
 from pydantic import Field, model_validator
 
 from . import limits
-from ._private import nag
 from ._private.base import EndpointBase
 from ._private.context import check_priceable, pricing_context, stack_env_json
-from ._private.emit import Ref
 from ._private.memo import price_once
 from ._private.models import (
     MAX_MONTHLY_USD,
@@ -30,7 +28,7 @@ from ._private.models import (
 )
 from ._private.roles import model_role
 from ._private.rules import hosting_problems
-from ._private.scaling import Autoscaled, emit_autoscaling
+from ._private.scaling import Autoscaled
 from .config import S3_URI, AutoscalingOptions, IKeyLike, InstanceType, IRoleLike, ModelSpec
 from .cost.advice import alternatives as priced_alternatives
 from .cost.estimate import CostEstimate
@@ -43,10 +41,9 @@ from .cost.fleet import (
     sum_traffic,
 )
 from .cost.model import PricingContext, estimate_realtime
-from .defaults import DEFAULT_VARIANT_NAME, stable_endpoint_name
+from .defaults import DEFAULT_VARIANT_NAME
 from .deployment import Deployment
 from .errors import ConfigurationError, FieldProblem, Problem
-from .realtime import _no_kms_reason
 from .traffic import TrafficHint
 from .variant import VariantHost, VariantOptions, fleet_problems
 
@@ -198,33 +195,7 @@ class MultiModelEndpoint(VariantHost, Autoscaled, EndpointBase):
             "ExecutionRoleArn": role_arn,
             "PrimaryContainer": self._variant_container(model),
         })
-        self._primary_variant = {
-            "InitialInstanceCount": props.initial_instance_count,
-            "InitialVariantWeight": props.variant_weight,
-            "InstanceType": props.instance_type,
-            "ModelName": self._model_ref.att("ModelName"),
-            "VariantName": props.variant_name,
-        }
-        config: dict[str, Any] = {"ProductionVariants": [self._primary_variant]}
-        if props.kms_key is not None:
-            config["KmsKeyId"] = props.kms_key.key_arn
-        else:
-            emit.acknowledge(nag.ENDPOINT_CONFIG_KMS, _no_kms_reason(props.instance_type))
-        self._config_ref = emit.resource("EndpointConfig", "AWS::SageMaker::EndpointConfig",
-                                         config)
-        fixed_name = props.endpoint_name or stable_endpoint_name(self, props.deployment)
-        endpoint: dict[str, Any] = {
-            "EndpointConfigName": self._config_ref.att("EndpointConfigName")}
-        if fixed_name is not None:
-            endpoint["EndpointName"] = fixed_name
-        self._endpoint_ref = emit.resource("Endpoint", "AWS::SageMaker::Endpoint", endpoint)
-        self._scaling: tuple[Ref, Ref] | None = None
-        if props.autoscaling is not None:
-            self._scaling = emit_autoscaling(
-                emit, props.autoscaling, endpoint_name=self._endpoint_ref.att("EndpointName"),
-                variant=props.variant_name)
-        self._host_init(fixed_name)  # the name just given (no jsii read-back)
-        self._done(self._endpoint_ref)
+        self._host()
 
     def _fleet_traffic(self) -> TrafficHint:
         return self.props.fleet_traffic  # type: ignore[no-any-return]

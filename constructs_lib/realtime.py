@@ -19,8 +19,8 @@ from ._private.models import (
     checked_init,
 )
 from ._private.roles import model_role
-from ._private.rules import hosting_problems, local_nvme
-from ._private.scaling import Autoscaled, emit_autoscaling
+from ._private.rules import hosting_problems
+from ._private.scaling import Autoscaled
 from .config import (
     AutoscalingOptions,
     DataCaptureOptions,
@@ -34,7 +34,7 @@ from .cost.estimate import CostEstimate
 from .cost.feasibility import Workload
 from .cost.fleet import estimate_fleet
 from .cost.model import PricingContext, estimate_realtime
-from .defaults import DEFAULT_VARIANT_NAME, emit_secure_bucket, stable_endpoint_name
+from .defaults import DEFAULT_VARIANT_NAME, emit_secure_bucket
 from .deployment import Deployment
 from .errors import ConfigurationError, FieldProblem, Problem
 from .traffic import TrafficHint
@@ -170,35 +170,7 @@ class RealTimeEndpoint(VariantHost, Autoscaled, EndpointBase):
             "PrimaryContainer": _container(props.model),
             **self._variant_model_options(),
         })
-        self._primary_variant = {
-            "InitialInstanceCount": props.initial_instance_count,
-            "InitialVariantWeight": props.variant_weight,
-            "InstanceType": props.instance_type,
-            "ModelName": self._model_ref.att("ModelName"),
-            "VariantName": props.variant_name,
-        }
-        config: dict[str, Any] = {"ProductionVariants": [self._primary_variant]}
-        if props.kms_key is not None:
-            config["KmsKeyId"] = props.kms_key.key_arn
-        else:
-            emit.acknowledge(nag.ENDPOINT_CONFIG_KMS, _no_kms_reason(props.instance_type))
-        if capture is not None:
-            config["DataCaptureConfig"] = capture
-        self._config_ref = emit.resource("EndpointConfig", "AWS::SageMaker::EndpointConfig",
-                                         config)
-        fixed_name = props.endpoint_name or stable_endpoint_name(self, props.deployment)
-        endpoint: dict[str, Any] = {
-            "EndpointConfigName": self._config_ref.att("EndpointConfigName")}
-        if fixed_name is not None:
-            endpoint["EndpointName"] = fixed_name
-        self._endpoint_ref = emit.resource("Endpoint", "AWS::SageMaker::Endpoint", endpoint)
-        self._scaling: tuple[Ref, Ref] | None = None
-        if props.autoscaling is not None:
-            self._scaling = emit_autoscaling(
-                emit, props.autoscaling, endpoint_name=self._endpoint_ref.att("EndpointName"),
-                variant=props.variant_name)
-        self._host_init(fixed_name)  # the name just given (no jsii read-back)
-        self._done(self._endpoint_ref)
+        self._host({"DataCaptureConfig": capture} if capture is not None else None)
 
     @property
     def data_capture_bucket(self) -> s3.IBucket | None:
@@ -312,15 +284,6 @@ def _subnets(options: VpcOptions, path: str) -> list[str]:
             path, "vpc.subnet_ids", (), f"give subnet_ids, or a VPC with PRIVATE_WITH_EGRESS "
             f"subnets ({reason})", kind=KIND)
     return list(subnets)
-
-
-def _no_kms_reason(instance_type: str) -> str:
-    if local_nvme(instance_type):
-        return (f"{instance_type} has local NVMe storage, encrypted by a hardware module on the "
-                "instance; SageMaker refuses KmsKeyId for it, so this construct sets no KMS key")
-    return ("no kms_key was passed: SageMaker encrypts the ML storage volume with an AWS managed "
-            "key; pass kms_key (a customer-managed key with rotation) where a customer key is "
-            "required")
 
 
 def _container(model: ModelSpec) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import typing
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
@@ -19,6 +20,7 @@ from constructs import Construct
 from pydantic import Field, model_validator
 
 from . import limits
+from ._private import nag
 from ._private.alarms import default_rollback_alarms
 from ._private.context import check_priceable, stack_env_json
 from ._private.emit import Emitter, Ref
@@ -30,12 +32,13 @@ from ._private.models import (
     validate_props,
 )
 from ._private.roles import EmittedRole, model_role, role_handle
+from ._private.rules import no_kms_reason
 from ._private.scaling import Autoscaled, emit_autoscaling
 from .config import AutoscalingOptions, InstanceType, ModelSpec
 from .cost.estimate import CostEstimate, EndpointKind
 from .cost.fleet import VariantSpec, estimate_fleet, traffic_shares
 from .cost.model import PricingContext, estimate_realtime
-from .defaults import emit_secure_topic
+from .defaults import emit_secure_topic, stable_endpoint_name
 from .deployment import BlueGreenDeployment, RollingDeployment, alarm_problems, deployment_config
 from .errors import ConfigurationError, FieldProblem, Problem
 from .traffic import TrafficHint
@@ -152,6 +155,9 @@ class VariantHost(_HostBase):
     variant's CloudFormation dict), ``endpoint_config``, ``_endpoint`` and ``model``."""
 
     _pricing: PricingContext
+    _emit: Emitter
+    _stack: cdk.Stack
+    _scaling: tuple[Ref, Ref] | None
     _endpoint_ref: Ref
     _config_ref: Ref
     _model_ref: Ref
@@ -172,6 +178,38 @@ class VariantHost(_HostBase):
     def variants(self) -> list[Variant]:
         """The variants added beside the endpoint's own (construct nodes, in order)."""
         return list(self._variants)
+
+    def _host(self, config_extra: dict[str, Any] | None = None) -> None:
+        """After the model exists: the endpoint config (this endpoint's variant, the KMS key,
+        ``config_extra``), the endpoint, autoscaling, the variants and deployment settings."""
+        props, emit = self.props, self._emit
+        self._primary_variant = {
+            "InitialInstanceCount": props.initial_instance_count,
+            "InitialVariantWeight": props.variant_weight,
+            "InstanceType": props.instance_type,
+            "ModelName": self._model_ref.att("ModelName"),
+            "VariantName": props.variant_name,
+        }
+        config: dict[str, Any] = {"ProductionVariants": [self._primary_variant]}
+        if props.kms_key is not None:
+            config["KmsKeyId"] = props.kms_key.key_arn
+        else:
+            emit.acknowledge(nag.ENDPOINT_CONFIG_KMS, no_kms_reason(props.instance_type))
+        config.update(config_extra or {})
+        self._config_ref = emit.resource("EndpointConfig", "AWS::SageMaker::EndpointConfig",
+                                         config)
+        fixed_name = props.endpoint_name or stable_endpoint_name(self, props.deployment)
+        endpoint: dict[str, Any] = {
+            "EndpointConfigName": self._config_ref.att("EndpointConfigName")}
+        if fixed_name is not None:
+            endpoint["EndpointName"] = fixed_name
+        self._endpoint_ref = emit.resource("Endpoint", "AWS::SageMaker::Endpoint", endpoint)
+        if props.autoscaling is not None:
+            self._scaling = emit_autoscaling(
+                emit, props.autoscaling, endpoint_name=self._endpoint_ref.att("EndpointName"),
+                variant=props.variant_name)
+        self._host_init(fixed_name)  # the name just given (no jsii read-back)
+        self._done(self._endpoint_ref)
 
     def _host_init(self, alarm_endpoint_name: str | None) -> None:
         self._variants = []

@@ -54,3 +54,14 @@ def hosting_problems(*, instance_type: str, kms_key: Any, traffic: TrafficHint,
             f"({autoscaling.min_instances}..{autoscaling.max_instances})",
         ))
     return problems
+
+
+def no_kms_reason(instance_type: str) -> str:
+    """Why an endpoint config of ``instance_type`` carries no KMS key (the acknowledgement of
+    the HIPAA endpoint-config KMS rule)."""
+    if local_nvme(instance_type):
+        return (f"{instance_type} has local NVMe storage, encrypted by a hardware module on the "
+                "instance; SageMaker refuses KmsKeyId for it, so this construct sets no KMS key")
+    return ("no kms_key was passed: SageMaker encrypts the ML storage volume with an AWS managed "
+            "key; pass kms_key (a customer-managed key with rotation) where a customer key is "
+            "required")
