@@ -256,11 +256,9 @@ class BatchTransform(PricedConstruct):
         # What the Step Functions integration needs beyond a nameable resource, and tracing.
         emit.acknowledge(f"{nag.IAM_WILDCARD}[Resource::{nag.flatten(transform_jobs)}]",
                          nag.REASON_TRANSFORM_JOBS)
-        # One acknowledgement per rule: the execution role's '*' (ECR login, metrics) and the
-        # state machine role's (log delivery) share the id, so one entry carries both reasons.
-        emit.acknowledge(f"{nag.IAM_WILDCARD}[Resource::*]", "; ".join(
-            ([nag.REASON_ECR_LOGIN] if self._execution is not None else [])
-            + [nag.REASON_LOG_DELIVERY]))
+        # The state machine role's '*' (log delivery); the execution role's '*' (ECR login,
+        # metrics) shares the rule id: the emitter keeps both reasons in one entry.
+        emit.acknowledge(f"{nag.IAM_WILDCARD}[Resource::*]", nag.REASON_LOG_DELIVERY)
         emit.acknowledge(nag.SFN_TRACING, nag.REASON_SFN_TRACING)
 
         self._schedule_role = emit_role(

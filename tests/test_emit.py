@@ -146,3 +146,15 @@ def test_escape_hatches_are_the_typed_l1_classes(stack):
     assert isinstance(ep.endpoint_config, sagemaker.CfnEndpointConfig)
     assert isinstance(ep.model, sagemaker.CfnModel)
     assert ep.endpoint_config.production_variants[0].instance_type == "ml.m5.large"
+
+
+def test_one_rule_acknowledged_for_two_resources_keeps_both_reasons(stack):
+    owner = Construct(stack, "Owner")
+    emit = Emitter(owner, "Test/Owner", stack)
+    emit.acknowledge("AwsSolutions-IAM5[Resource::*]", "the execution role needs it")
+    emit.acknowledge("AwsSolutions-IAM5[Resource::*]", "the state machine role needs it")
+    emit.acknowledge("AwsSolutions-IAM5[Resource::*]", "the execution role needs it")
+    emit.flush(owner.node)
+    [entry] = [e.data for e in owner.node.metadata if e.type == "aws:cdk:acknowledged-rules"]
+    assert entry == {"Annotation::AwsSolutions-IAM5[Resource::*]":
+                     "the execution role needs it; the state machine role needs it"}

@@ -240,8 +240,14 @@ class Emitter:
 
     def acknowledge(self, rule_id: str, reason: str) -> None:
         """Acknowledge a compliance rule (cdk-nag) for this construct and everything below it;
-        recorded once, by :meth:`flush`, as CDK's ``Validations.acknowledge`` records it."""
-        self._acks[_qualified(rule_id)] = reason
+        recorded once, by :meth:`flush`, as CDK's ``Validations.acknowledge`` records it. The
+        same rule acknowledged twice (two resources of the construct) keeps both reasons."""
+        key = _qualified(rule_id)
+        known = self._acks.get(key)
+        if known is None:
+            self._acks[key] = reason
+        elif reason not in known:
+            self._acks[key] = f"{known}; {reason}"
 
     def flush(self, node: Any) -> None:
         """Write the acknowledgements (one metadata entry on the owner's ``node``)."""
