@@ -23,6 +23,7 @@ from ..errors import ConfigurationError
 from ..pricing.price_book import PriceNotFoundError, load_price_book
 from ..traffic import HOURS_PER_MONTH
 from . import policy
+from .emit import ACCOUNT, REGION
 from .models import remember_path
 
 DEFAULT_REGION = "us-east-1"
@@ -61,8 +62,8 @@ def stack_env_json(stack: cdk.Stack) -> tuple[Any, Any]:
     if got is None:
         _, region, account, region_unresolved = _env(stack)
         got = _ENV_JSON[stack] = (
-            {"Ref": "AWS::Region"} if region_unresolved else region,
-            {"Ref": "AWS::AccountId"} if cdk.Token.is_unresolved(account) else account,
+            REGION if region_unresolved else region,
+            ACCOUNT if cdk.Token.is_unresolved(account) else account,
         )
     return got
 

@@ -46,7 +46,6 @@ __all__ = [
 PARTITION: dict[str, str] = {"Ref": "AWS::Partition"}
 REGION: dict[str, str] = {"Ref": "AWS::Region"}
 ACCOUNT: dict[str, str] = {"Ref": "AWS::AccountId"}
-URL_SUFFIX: dict[str, str] = {"Ref": "AWS::URLSuffix"}
 
 _HIDDEN_ID = "Default"
 _HIDDEN_FROM_HUMAN_ID = "Resource"
@@ -215,10 +214,6 @@ class Emitter:
             parent, _, name = sub_path.rpartition("/")
             found = self._scopes[sub_path] = Construct(self.scope(parent), name)
         return found
-
-    def adopt(self, sub_path: str, construct: Construct) -> None:
-        """Record a construct created elsewhere at ``sub_path`` (so ``scope`` reuses it)."""
-        self._scopes[sub_path] = construct
 
     def logical_id(self, sub_path: str) -> str:
         return unique_id(self.components + sub_path.split("/"))
