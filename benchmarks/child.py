@@ -146,7 +146,17 @@ def main(argv: list[str] | None = None) -> None:
             ServerlessEndpoint,
         )
     if args.way == "l1":  # every way imports its modules before the clock
-        from aws_cdk import aws_applicationautoscaling, aws_iam, aws_sagemaker  # noqa: F401
+        from aws_cdk import (  # noqa: F401
+            aws_applicationautoscaling,
+            aws_cloudwatch,
+            aws_iam,
+            aws_logs,
+            aws_s3,
+            aws_sagemaker,
+            aws_scheduler,
+            aws_sns,
+            aws_stepfunctions,
+        )
     if args.way == "alpha":
         import aws_cdk.aws_sagemaker_alpha  # noqa: F401
         from aws_cdk import aws_ecr, aws_s3  # noqa: F401

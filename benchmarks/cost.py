@@ -1,9 +1,10 @@
 """The cost core alone, in a fresh process: ``python -m benchmarks.cost N``.
 
 Validates the props of N constructs of the benchmark mix (every kind in
-:mod:`benchmarks.kinds`), then times what the library does per construct at construction and at
-synth: the estimate with its advice (every feasible alternative priced, with its break-even
-volume) once for ``check_priceable`` and once at synth, ``to_metadata()`` and the summary, with
+:mod:`benchmarks.kinds`), then times what the library does per construct: the estimate with its
+advice (every feasible alternative priced, with its break-even volume) from the kind's cost
+model, built from the props as its construct builds it (a construct prices once, at
+construction, and reuses the estimate at synth), then ``to_metadata()`` and the summary, with
 no CDK node in the way. Prints one JSON line: microseconds per construct over the mix and per
 kind (medians of the repeats), and how many times a price book file was parsed (must be 1).
 """
@@ -15,9 +16,17 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
 
-from constructs_lib._private.memo import price_once
+from constructs_lib.cost.advice import advise
+from constructs_lib.cost.async_endpoint import AsyncCost
+from constructs_lib.cost.base import PricingContext
+from constructs_lib.cost.batch_transform import BatchCost
+from constructs_lib.cost.estimate import CostEstimate
+from constructs_lib.cost.fleet import VariantSpec
+from constructs_lib.cost.multimodel import multimodel_estimate
+from constructs_lib.cost.realtime import RealTimeCost
+from constructs_lib.cost.serverless import ServerlessCost
+from constructs_lib.cost.workload import Workload
 
 from .kinds import (
     IMAGE,
@@ -30,85 +39,110 @@ from .kinds import (
     serverless_settings,
 )
 
-Price = Callable[[Any], Any]
-"""``ctx -> CostEstimate``: one construct's ``_price`` with its props bound, through
-``price_once`` as the constructs call it (construction prices, synth reuses)."""
+Price = Callable[[PricingContext], CostEstimate]
+"""``ctx -> CostEstimate``: one construct's estimate, its props bound."""
 
 
 def _realtime(i: int) -> Price:
-    from constructs_lib import AutoscalingOptions, ModelSpec, TrafficHint
-    from constructs_lib.realtime import RealTimeEndpoint, RealTimeEndpointProps
+    from constructs_lib.spec.model import ModelSpec
+    from constructs_lib.spec.realtime import RealTimeEndpointProps
+    from constructs_lib.spec.scaling import AutoscalingOptions
+    from constructs_lib.spec.traffic import TrafficHint
 
     s = realtime_settings(i)
     bucket, key = artifact(i)
-    props = RealTimeEndpointProps(
+    p = RealTimeEndpointProps(
         model=ModelSpec(image_uri=IMAGE, model_data_url=f"s3://{bucket}/{key}"),
         instance_type=s["instance_type"],
         traffic=TrafficHint(requests_per_month=s["requests"], avg_duration_ms=s["duration_ms"],
                             peak_requests_per_second=20, busy_hours_per_day=10),
         autoscaling=AutoscalingOptions(min_instances=s["min"], max_instances=s["max"],
                                        target_invocations_per_instance=s["target"]))
-    return lambda ctx: price_once(props, ctx, lambda: RealTimeEndpoint._price(props, ctx))
+    return lambda ctx: advise(
+        RealTimeCost(p.traffic, ctx, instance_type=p.instance_type,
+                     instance_count=p.initial_instance_count, autoscaling=p.autoscaling),
+        Workload(p.traffic, p.instance_type))
 
 
 def _serverless(i: int) -> Price:
-    from constructs_lib import ModelSpec, TrafficHint
-    from constructs_lib.serverless import ServerlessEndpoint, ServerlessEndpointProps
+    from constructs_lib.spec.model import ModelSpec
+    from constructs_lib.spec.serverless import ServerlessEndpointProps
+    from constructs_lib.spec.traffic import TrafficHint
 
     s = serverless_settings(i)
     bucket, key = artifact(i)
-    props = ServerlessEndpointProps(
+    p = ServerlessEndpointProps(
         model=ModelSpec(image_uri=IMAGE, model_data_url=f"s3://{bucket}/{key}"),
         memory_mb=s["memory_mb"], max_concurrency=s["max_concurrency"],
         traffic=TrafficHint(requests_per_month=s["requests"], avg_duration_ms=s["duration_ms"]))
-    return lambda ctx: price_once(props, ctx, lambda: ServerlessEndpoint._price(props, ctx))
+    return lambda ctx: advise(
+        ServerlessCost(p.traffic, ctx, memory_mb=p.memory_mb,
+                       provisioned_concurrency=p.provisioned_concurrency),
+        Workload(p.traffic, memory_mb=p.memory_mb))
 
 
 def _async(i: int) -> Price:
-    from constructs_lib import AsyncEndpoint, ModelSpec, TrafficHint
-    from constructs_lib.async_endpoint import AsyncEndpointProps
+    from constructs_lib.spec.async_endpoint import AsyncEndpointProps
+    from constructs_lib.spec.model import ModelSpec
+    from constructs_lib.spec.traffic import TrafficHint
 
     s = async_settings(i)
     bucket, key = artifact(i)
-    props = AsyncEndpointProps(
+    p = AsyncEndpointProps(
         model=ModelSpec(image_uri=IMAGE, model_data_url=f"s3://{bucket}/{key}"),
         instance_type=s["instance_type"], max_instances=s["max"],
         traffic=TrafficHint(requests_per_month=s["requests"], avg_duration_ms=s["duration_ms"],
                             payload_kb=2048, busy_hours_per_day=10))
-    return lambda ctx: price_once(props, ctx, lambda: AsyncEndpoint._price(props, ctx))
+    itype = p.instance_type
+    assert itype is not None  # required (the props' validator says so)
+    return lambda ctx: advise(
+        AsyncCost(p.traffic, ctx, instance_type=itype, min_instances=p.min_instances,
+                  max_instances=p.max_instances, concurrency_per_instance=p.concurrency_for_cost,
+                  scale_in_cooldown_s=p.scale_in_cooldown_s),
+        Workload(p.traffic, itype))
 
 
 def _batch(i: int) -> Price:
-    from constructs_lib import BatchTransform, ModelSpec, TrafficHint
-    from constructs_lib.batch_transform import BatchTransformProps
+    from constructs_lib.spec.batch_transform import BatchTransformProps
+    from constructs_lib.spec.model import ModelSpec
+    from constructs_lib.spec.traffic import TrafficHint
 
     s = batch_settings(i)
     bucket, key = artifact(i)
-    props = BatchTransformProps(
+    p = BatchTransformProps(
         model=ModelSpec(image_uri=IMAGE, model_data_url=f"s3://{bucket}/{key}"),
         instance_type=s["instance_type"], instance_count=s["count"],
         input_s3_uri=f"s3://bench-data/job{i}/in/", output_s3_uri=f"s3://bench-data/job{i}/out/",
         schedule=f"cron(0 {s['hour']} * * ? *)",
         traffic=TrafficHint(records_per_run=s["records"], runs_per_month=s["runs"],
                             avg_duration_ms=s["duration_ms"], payload_kb=0, response_kb=0))
-    return lambda ctx: price_once(props, ctx, lambda: BatchTransform._price(props, ctx))
+    return lambda ctx: advise(
+        BatchCost(p.traffic, ctx, instance_type=p.instance_type, instance_count=p.instance_count,
+                  max_concurrent_transforms=p.concurrency_for_cost),
+        Workload(p.traffic, p.instance_type))
 
 
 def _multimodel(i: int) -> Price:
-    from constructs_lib import AutoscalingOptions, MultiModelEndpoint, TrafficHint
-    from constructs_lib.multimodel import MultiModelEndpointProps
+    from constructs_lib.spec.multimodel import MultiModelEndpointProps
+    from constructs_lib.spec.scaling import AutoscalingOptions
+    from constructs_lib.spec.traffic import TrafficHint
 
     s = multimodel_settings(i)
-    props = MultiModelEndpointProps(
+    p = MultiModelEndpointProps(
         image_uri=IMAGE, models_s3_prefix=f"s3://bench-models/mme{i}/",
         instance_type=s["instance_type"],
         models={name: TrafficHint(requests_per_month=r, avg_duration_ms=40, busy_hours_per_day=14)
                 for name, r in s["models"].items()},
         autoscaling=AutoscalingOptions(min_instances=s["min"], max_instances=s["max"],
                                        target_invocations_per_instance=s["target"]))
-    specs = MultiModelEndpoint._specs_from_props(props)
-    return lambda ctx: price_once(props, ctx, lambda: MultiModelEndpoint._price(props, ctx, specs),
-                                  tuple(specs))
+    variants = [VariantSpec(p.variant_name, p.instance_type, p.variant_weight,
+                            p.initial_instance_count, p.autoscaling)] + [
+        VariantSpec(v.name, v.instance_type or p.instance_type, v.weight,
+                    v.initial_instance_count, v.autoscaling, v.shadow) for v in p.variants]
+    return lambda ctx: multimodel_estimate(
+        instance_type=p.instance_type, instance_count=p.initial_instance_count,
+        autoscaling=p.autoscaling, variants=variants, traffic=p.fleet_traffic, models=p.models,
+        ctx=ctx)
 
 
 PRICES: dict[str, Callable[[int], Price]] = {
@@ -122,7 +156,6 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     n = int(args[0]) if args else 500
     repeats = 5
-    from constructs_lib.cost.model import PricingContext
     from constructs_lib.pricing.price_book import _load_file, load_price_book
 
     names = [k.name for k in KINDS]
@@ -134,9 +167,8 @@ def main(argv: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         for name, price in items:
             t = time.perf_counter()
-            # What a construct does: price at construction (check_priceable) and at synth.
+            # What a construct does: price once (at construction), serialise at synth.
             ctx = PricingContext(book=load_price_book(None, {}), region="us-east-1")
-            price(ctx)
             estimate = price(ctx)
             json.dumps(estimate.to_metadata())
             estimate.summary()

@@ -1,22 +1,19 @@
 """Typed AWS CDK v2 constructs for Amazon SageMaker inference, each priced at synth time.
 
-Public API: the constructs, their config models, the traffic hint and the cost estimate.
-The constructs are imported lazily, so the cost model and the report command (layers 1-2)
-run without loading aws-cdk-lib and its JavaScript engine.
+Public API: the constructs, their props and config models, the traffic hint and the cost
+estimate. The constructs are imported on first use, so the cost model and the report command
+(layers 1-2, see ARCHITECTURE.md) run without loading aws-cdk-lib and its JavaScript engine.
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .config import (
-    AutoscalingOptions,
-    DataCaptureOptions,
-    ModelSpec,
-    ScheduledScaling,
-    VpcOptions,
-)
 from .cost.estimate import Alternative, CostEstimate, LineItem
-from .deployment import (
+from .errors import ConfigurationError
+from .pricing.price_book import PriceBook, PriceNotFoundError, load_price_book
+from .spec.async_endpoint import AsyncEndpointProps
+from .spec.batch_transform import BatchTransformProps
+from .spec.deployment import (
     AllAtOnce,
     BlueGreenDeployment,
     Canary,
@@ -24,31 +21,30 @@ from .deployment import (
     RollbackOptions,
     RollingDeployment,
 )
-from .errors import ConfigurationError
-from .pricing.price_book import PriceBook, PriceNotFoundError, load_price_book
-from .traffic import TrafficHint
+from .spec.model import ModelSpec
+from .spec.multimodel import MultiModelEndpointProps
+from .spec.network import DataCaptureOptions, VpcOptions
+from .spec.realtime import RealTimeEndpointProps
+from .spec.scaling import AutoscalingOptions, ScheduledScaling
+from .spec.serverless import ServerlessEndpointProps
+from .spec.traffic import TrafficHint
+from .spec.variant import VariantOptions
 
 if TYPE_CHECKING:
-    from .async_endpoint import AsyncEndpoint, AsyncEndpointProps
-    from .batch_transform import BatchTransform, BatchTransformProps
-    from .multimodel import MultiModelEndpoint, MultiModelEndpointProps
-    from .realtime import RealTimeEndpoint, RealTimeEndpointProps
-    from .serverless import ServerlessEndpoint, ServerlessEndpointProps
-    from .variant import Variant, VariantOptions
+    from .async_endpoint import AsyncEndpoint
+    from .batch_transform import BatchTransform
+    from .multimodel import MultiModelEndpoint
+    from .realtime import RealTimeEndpoint
+    from .serverless import ServerlessEndpoint
+    from .variant import Variant
 
 _CONSTRUCTS = {
     "AsyncEndpoint": ".async_endpoint",
-    "AsyncEndpointProps": ".async_endpoint",
     "BatchTransform": ".batch_transform",
-    "BatchTransformProps": ".batch_transform",
-    "RealTimeEndpoint": ".realtime",
-    "RealTimeEndpointProps": ".realtime",
-    "ServerlessEndpoint": ".serverless",
-    "ServerlessEndpointProps": ".serverless",
     "MultiModelEndpoint": ".multimodel",
-    "MultiModelEndpointProps": ".multimodel",
+    "RealTimeEndpoint": ".realtime",
+    "ServerlessEndpoint": ".serverless",
     "Variant": ".variant",
-    "VariantOptions": ".variant",
 }
 
 

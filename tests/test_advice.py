@@ -4,20 +4,15 @@ break-even volumes by bisection, the registry, and the warning at synth."""
 import pytest
 from aws_cdk.assertions import Annotations, Match
 
-from constructs_lib import (
-    AutoscalingOptions,
-    ConfigurationError,
-    ModelSpec,
-    RealTimeEndpoint,
-    ServerlessEndpoint,
-    TrafficHint,
-)
+from constructs_lib import AutoscalingOptions, ConfigurationError, ModelSpec, TrafficHint
 from constructs_lib.cost import kinds
 from constructs_lib.cost.advice import alternatives, infeasible_kinds, should_warn
+from constructs_lib.cost.async_endpoint import async_scaled_to_zero
+from constructs_lib.cost.base import PricingContext
 from constructs_lib.cost.breakeven import break_even, break_evens, cost_curves, log_volumes
-from constructs_lib.cost.feasibility import Workload
-from constructs_lib.cost.kinds import KindOption, price_async_scaled_to_zero, price_batch_transform
-from constructs_lib.cost.model import PricingContext, estimate_realtime, estimate_serverless
+from constructs_lib.cost.realtime import RealTimeCost
+from constructs_lib.cost.serverless import ServerlessCost
+from constructs_lib.cost.workload import KindOption, Workload
 from constructs_lib.pricing import load_price_book
 
 from .conftest import IMAGE, make_stack
@@ -58,12 +53,12 @@ def test_batch_only_for_offline_work():
 
 
 def test_async_sparse_requests_keep_an_instance_up_for_the_busy_hours():
-    # AsyncEndpoint's model (offline.estimate_async): 3,000 requests in 2 busy h/day are 73 s
+    # AsyncEndpoint's model (AsyncCost): 3,000 requests in 2 busy h/day are 73 s
     # apart (< 2 s + 900 s idle tail), so one busy period a day: 1 instance for the 7,200 s
     # window + 300 s warm-up + 900 s tail = 8,400 s × 30.4167 days = 70.972 h × 1.408 = 99.93 $
     hint = TrafficHint(requests_per_month=3000, avg_duration_ms=2000, busy_hours_per_day=2,
                        max_latency_ms=3_600_000, **NO_DATA)
-    est = price_async_scaled_to_zero(Workload(hint, "ml.g5.xlarge"), CTX)
+    est = async_scaled_to_zero(Workload(hint, "ml.g5.xlarge"), CTX).estimate()
     assert est.kind == "async"
     assert est.lines[0].quantity == pytest.approx(730 / 24 * 8400 / 3600)
     assert est.monthly_usd == 99.93
@@ -73,7 +68,7 @@ def test_async_very_sparse_requests_bill_only_wake_ups():
     # 10 requests, 262,800 s apart: each wakes an instance for 300 s warm-up + 1 s + 900 s
     # idle tail = 1,201 s; 10 × 1,201 s = 3.336 h × 0.115 $/h = 0.38 $
     hint = TrafficHint(requests_per_month=10, avg_duration_ms=1000, **NO_DATA)
-    est = price_async_scaled_to_zero(Workload(hint, "ml.m5.large"), CTX)
+    est = async_scaled_to_zero(Workload(hint, "ml.m5.large"), CTX).estimate()
     assert est.lines[0].quantity == pytest.approx(10 * 1201 / 3600)
     assert est.monthly_usd == 0.38
 
@@ -83,16 +78,16 @@ def test_async_dense_requests_bill_processing_time():
     # max) all day, never scaling in, + one warm-up and tail each: 4 × 730 h + 4 × 1,200 s
     # = 2,921.33 h × 0.115 = 335.95 $
     hint = TrafficHint(requests_per_month=1e7, avg_duration_ms=1000, **NO_DATA)
-    est = price_async_scaled_to_zero(Workload(hint, "ml.m5.large"), CTX)
+    est = async_scaled_to_zero(Workload(hint, "ml.m5.large"), CTX).estimate()
     assert est.lines[0].quantity == pytest.approx(4 * 730 + 4 * 1200 / 3600)
     assert est.monthly_usd == 335.95
 
 
 def test_batch_hours_per_run_with_start_up():
-    # BatchTransform's model (offline.estimate_batch), 1 instance, 1 transform: 30 runs ×
+    # BatchTransform's model (BatchCost), 1 instance, 1 transform: 30 runs ×
     # (300 s start-up + 100 records × 2 s) = 30 × 500 s = 4.1667 h × 1.408 = 5.87 $
     hint = TrafficHint(avg_duration_ms=2000, records_per_run=100, runs_per_month=30)
-    est = price_batch_transform(Workload(hint, "ml.g5.xlarge"), CTX)
+    est = kinds.KINDS["batch"].model(Workload(hint, "ml.g5.xlarge"), CTX).estimate()
     assert est.kind == "batch"
     assert est.lines[0].quantity == pytest.approx(30 * 500 / 3600)
     assert est.monthly_usd == 5.87
@@ -115,12 +110,12 @@ def test_break_even_follows_autoscaling_steps_not_a_linear_shortcut():
 
     def realtime(v):
         hint = TrafficHint(requests_per_month=v, avg_duration_ms=1000, **NO_DATA)
-        return estimate_realtime(instance_type="ml.m5.large", traffic=hint, ctx=CTX,
-                                 autoscaling=scaling).lines[0].monthly_usd
+        return RealTimeCost(hint, CTX, instance_type="ml.m5.large",
+                            autoscaling=scaling).estimate().lines[0].monthly_usd
 
     def serverless(v):
         hint = TrafficHint(requests_per_month=v, avg_duration_ms=1000, **NO_DATA)
-        return estimate_serverless(memory_mb=2048, traffic=hint, ctx=CTX).lines[0].monthly_usd
+        return ServerlessCost(hint, CTX, memory_mb=2048).estimate().lines[0].monthly_usd
 
     assert break_even(realtime, serverless, near=1000) == pytest.approx(0.115 * 730 / 0.00004,
                                                                         rel=1e-5)
@@ -129,9 +124,7 @@ def test_break_even_follows_autoscaling_steps_not_a_linear_shortcut():
 def test_alternatives_carry_break_even_to_four_significant_figures():
     hint = TrafficHint(requests_per_month=5000, avg_duration_ms=900, **NO_DATA)
 
-    def own(t):
-        return estimate_serverless(memory_mb=3072, traffic=t, ctx=CTX)
-
+    own = ServerlessCost(hint, CTX, memory_mb=3072)
     (alt,) = alternatives("serverless", own, Workload(hint, memory_mb=3072), CTX)
     assert alt.kind == "realtime"
     # ml.m5.large 1..4, 1 instance at this volume: 83.95 $ = v × 0.9 s × 3 GB × 0.00002 → 1,554,630
@@ -140,11 +133,11 @@ def test_alternatives_carry_break_even_to_four_significant_figures():
 
 def test_a_new_kind_plugs_in_with_one_registration(monkeypatch):
     monkeypatch.setitem(kinds.KINDS, "multimodel", KindOption(
-        "multimodel", lambda w: [], lambda w, ctx: estimate_realtime(
-            instance_type="ml.m5.large", traffic=w.traffic, ctx=ctx, kind="multimodel"),
+        "multimodel", lambda w: [], lambda w, ctx: RealTimeCost(
+            w.traffic, ctx, instance_type="ml.m5.large", kind="multimodel"),
         lambda w: "MultiModelEndpoint shared with other models"))
     hint = TrafficHint(requests_per_month=5000)
-    own = lambda t: estimate_realtime(instance_type="ml.c5.xlarge", traffic=t, ctx=CTX)  # noqa: E731
+    own = RealTimeCost(hint, CTX, instance_type="ml.c5.xlarge")
     found = {a.kind for a in alternatives("realtime", own, Workload(hint, "ml.c5.xlarge"), CTX)}
     assert found == {"serverless", "multimodel"}
 
@@ -159,6 +152,8 @@ def test_cost_curves_and_log_volumes():
 
 
 def demo_endpoint(stack, **overrides):
+    from constructs_lib import RealTimeEndpoint
+
     props = dict(
         model=ModelSpec(image_uri=IMAGE), instance_type="ml.g5.xlarge",
         traffic=TrafficHint(requests_per_month=3000, avg_duration_ms=2000, busy_hours_per_day=2,
@@ -203,6 +198,8 @@ def test_bad_warn_share_fails_before_any_node():
 
 
 def test_serverless_endpoint_compares_with_realtime_and_async_when_caller_waits():
+    from constructs_lib import ServerlessEndpoint
+
     stack = make_stack()
     ep = ServerlessEndpoint(stack, "S", model=ModelSpec(image_uri=IMAGE), memory_mb=2048,
                             traffic=TrafficHint(requests_per_month=1000,

@@ -9,10 +9,10 @@ import pytest
 
 from constructs_lib import TrafficHint
 from constructs_lib.cost.advice import exact_usd
+from constructs_lib.cost.base import PricingContext
 from constructs_lib.cost.breakeven import break_even, break_evens, significant
-from constructs_lib.cost.feasibility import Workload
 from constructs_lib.cost.kinds import KINDS
-from constructs_lib.cost.model import PricingContext
+from constructs_lib.cost.workload import Workload
 from constructs_lib.pricing import load_price_book
 
 CTX = PricingContext(book=load_price_book(None, {}), region="us-east-1")
@@ -23,6 +23,11 @@ def nearest_of_all(own, other, near):
     points = break_evens(own, other)
     anchor = math.log10(max(near, 1.0))
     return min(points, key=lambda v: abs(math.log10(v) - anchor)) if points else None
+
+
+def priced(option, w):
+    """The kind's full estimate of the workload at each volume, summed unrounded."""
+    return lambda v: exact_usd(option.model(w.at_volume(v), CTX).estimate())
 
 
 def workloads(seed, n):
@@ -47,8 +52,7 @@ def test_same_break_even_as_the_full_scan_for_every_pair_of_kinds(seed):
             for b in feasible:
                 if a is b:
                     continue
-                own = lambda v, o=a, w=w: exact_usd(o.price(w.at_volume(v), CTX))  # noqa: E731
-                other = lambda v, o=b, w=w: exact_usd(o.price(w.at_volume(v), CTX))  # noqa: E731
+                own, other = priced(a, w), priced(b, w)
                 exact = nearest_of_all(own, other, w.volume)
                 assert break_even(own, other, near=w.volume) == exact
                 assert break_even(own, other, near=w.volume, digits=4) == (

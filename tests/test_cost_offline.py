@@ -3,16 +3,13 @@
 import pytest
 
 from constructs_lib import TrafficHint
-from constructs_lib.cost.model import PricingContext, estimate_realtime
-from constructs_lib.cost.offline import (
-    async_busy_time,
-    batch_job_seconds,
-    estimate_async,
-    estimate_batch,
-)
+from constructs_lib.cost.async_endpoint import AsyncCost, async_busy_time
+from constructs_lib.cost.base import PricingContext
+from constructs_lib.cost.batch_transform import BatchCost, batch_job_seconds
+from constructs_lib.cost.realtime import RealTimeCost
 from constructs_lib.pricing import load_price_book
 
-M5_XL = 0.23  # ml.m5.xlarge, us-east-1, $/h (DESIGN.md)
+M5_XL = 0.23  # ml.m5.xlarge, us-east-1, $/h (the packaged price book)
 DAYS = 730 / 24  # 30.4167 days a month
 
 
@@ -28,8 +25,8 @@ def test_async_at_zero_with_a_few_hundred_requests_is_a_small_fraction_of_always
     # The same instance always on: 730 h × 0.23 = $167.90 (async at zero: 14% of it).
     hint = TrafficHint(requests_per_month=300, avg_duration_ms=30_000, payload_kb=0,
                        response_kb=0)
-    at_zero = estimate_async(instance_type="ml.m5.xlarge", traffic=hint, ctx=ctx())
-    always_on = estimate_realtime(instance_type="ml.m5.xlarge", traffic=hint, ctx=ctx())
+    at_zero = AsyncCost(hint, ctx(), instance_type="ml.m5.xlarge").estimate()
+    always_on = RealTimeCost(hint, ctx(), instance_type="ml.m5.xlarge").estimate()
     assert at_zero.lines[0].quantity == pytest.approx(102.5)
     assert at_zero.monthly_usd == 23.57
     assert always_on.monthly_usd == 167.90
@@ -39,7 +36,7 @@ def test_async_at_zero_with_a_few_hundred_requests_is_a_small_fraction_of_always
 
 
 def test_async_idle_bills_nothing_at_min_zero():
-    est = estimate_async(instance_type="ml.m5.xlarge", traffic=TrafficHint(), ctx=ctx())
+    est = AsyncCost(TrafficHint(), ctx(), instance_type="ml.m5.xlarge").estimate()
     assert est.monthly_usd == 0.0
 
 
@@ -50,8 +47,8 @@ def test_async_office_hours_are_one_busy_period_a_day():
     # 314.306 × 0.23 = $72.29.
     hint = TrafficHint(requests_per_month=20_000, avg_duration_ms=20_000, payload_kb=0,
                        response_kb=0, busy_hours_per_day=10)
-    est = estimate_async(instance_type="ml.m5.xlarge", traffic=hint, ctx=ctx(),
-                         max_instances=4, concurrency_per_instance=2)
+    est = AsyncCost(hint, ctx(), instance_type="ml.m5.xlarge", max_instances=4,
+                    concurrency_per_instance=2).estimate()
     assert est.lines[0].quantity == pytest.approx(DAYS * 37_200 / 3600)
     assert est.monthly_usd == 72.29
 
@@ -72,7 +69,7 @@ def test_async_min_one_bills_the_floor_all_month():
     # min 1 covers light traffic: 730 h × 0.23 = $167.90 (no data: payload 0).
     hint = TrafficHint(requests_per_month=300, avg_duration_ms=30_000, payload_kb=0,
                        response_kb=0)
-    est = estimate_async(instance_type="ml.m5.xlarge", traffic=hint, ctx=ctx(), min_instances=1)
+    est = AsyncCost(hint, ctx(), instance_type="ml.m5.xlarge", min_instances=1).estimate()
     assert est.monthly_usd == 167.90
 
 
@@ -80,7 +77,7 @@ def test_async_data_processed_in_and_out():
     # 1,024 requests × 1,024 KB = 1 GB in, 0 out: + $0.016 on top of the hosting.
     hint = TrafficHint(requests_per_month=1024, payload_kb=1024, response_kb=0,
                        avg_duration_ms=1000)
-    est = estimate_async(instance_type="ml.m5.xlarge", traffic=hint, ctx=ctx())
+    est = AsyncCost(hint, ctx(), instance_type="ml.m5.xlarge").estimate()
     lines = {line.item: line for line in est.lines}
     assert lines["Data processed in"].quantity == pytest.approx(1.0)
     assert lines["Data processed in"].monthly_usd == pytest.approx(0.016)
@@ -91,8 +88,8 @@ def test_batch_job_hours_times_runs_times_rate():
     # concurrent (ml.m5.xlarge has 4 vCPU) → 6,250 s + 300 s start-up = 6,550 s a job.
     # 2 instances × 6,550 s = 3.6389 h a run × 30 runs = 109.17 h × 0.23 = $25.11.
     hint = TrafficHint(records_per_run=1_000_000, runs_per_month=30, avg_duration_ms=50)
-    est = estimate_batch(instance_type="ml.m5.xlarge", traffic=hint, ctx=ctx(),
-                         instance_count=2, max_concurrent_transforms=4)
+    est = BatchCost(hint, ctx(), instance_type="ml.m5.xlarge", instance_count=2,
+                    max_concurrent_transforms=4).estimate()
     assert est.kind == "batch"
     assert est.lines[0].quantity == pytest.approx(2 * 6550 * 30 / 3600)
     assert est.monthly_usd == 25.11
@@ -103,26 +100,25 @@ def test_batch_concurrency_beyond_vcpus_does_not_speed_up():
     # ml.m5.xlarge has 4 vCPU: 16 concurrent transforms count as 4.
     hint = TrafficHint(records_per_run=400_000, runs_per_month=1, avg_duration_ms=10)
     assert batch_job_seconds(hint, instance_count=1, concurrency=4) == 4000 / 4 + 300
-    at_16 = estimate_batch(instance_type="ml.m5.xlarge", traffic=hint, ctx=ctx(),
-                           max_concurrent_transforms=16)
-    at_4 = estimate_batch(instance_type="ml.m5.xlarge", traffic=hint, ctx=ctx(),
-                          max_concurrent_transforms=4)
+    at_16 = BatchCost(hint, ctx(), instance_type="ml.m5.xlarge",
+                      max_concurrent_transforms=16).estimate()
+    at_4 = BatchCost(hint, ctx(), instance_type="ml.m5.xlarge",
+                     max_concurrent_transforms=4).estimate()
     assert at_16.monthly_usd == at_4.monthly_usd
 
 
 def test_batch_start_up_is_billed_per_job_and_nothing_without_runs():
     # No records: each of 10 runs still bills 300 s start-up: 10 × 300 s = 0.8333 h × 0.23.
     empty = TrafficHint(records_per_run=0, runs_per_month=10)
-    est = estimate_batch(instance_type="ml.m5.xlarge", traffic=empty, ctx=ctx())
+    est = BatchCost(empty, ctx(), instance_type="ml.m5.xlarge").estimate()
     assert est.lines[0].quantity == pytest.approx(10 * 300 / 3600)
-    none = estimate_batch(instance_type="ml.m5.xlarge", ctx=ctx(),
-                          traffic=TrafficHint(records_per_run=1000, runs_per_month=0))
+    none = BatchCost(TrafficHint(records_per_run=1000, runs_per_month=0), ctx(),
+                     instance_type="ml.m5.xlarge").estimate()
     assert none.monthly_usd == 0.0
 
 
 def test_batch_uses_the_batch_rate_and_overrides():
     hint = TrafficHint(records_per_run=360_000, runs_per_month=1, avg_duration_ms=10)
     # 3,600 s + 300 s = 1.0833 h × 0.5 $/h (override) = $0.54
-    est = estimate_batch(instance_type="ml.m5.xlarge", traffic=hint,
-                         ctx=ctx({"ml.m5.xlarge": 0.5}))
+    est = BatchCost(hint, ctx({"ml.m5.xlarge": 0.5}), instance_type="ml.m5.xlarge").estimate()
     assert est.monthly_usd == round(3900 / 3600 * 0.5, 2)

@@ -3,17 +3,16 @@
 import pytest
 
 from constructs_lib import AutoscalingOptions, TrafficHint
+from constructs_lib.cost.base import PricingContext
 from constructs_lib.cost.fleet import (
+    FleetCost,
     VariantSpec,
     dedicated_endpoints,
-    estimate_fleet,
     model_shares,
-    scale_traffic,
-    sum_traffic,
     traffic_shares,
 )
-from constructs_lib.cost.model import PricingContext
 from constructs_lib.pricing.price_book import load_price_book
+from constructs_lib.spec.traffic import scale_traffic, sum_traffic
 
 CTX = PricingContext(book=load_price_book(), region="us-east-1")
 
@@ -62,9 +61,9 @@ def test_model_shares_by_compute_time_or_equal():
 
 def test_fleet_lines_per_variant_hand_checked():
     traffic = TrafficHint(requests_per_month=1_048_576, payload_kb=1, response_kb=0)
-    est = estimate_fleet([VariantSpec("a", "ml.m5.large", 3, instance_count=1),
-                          VariantSpec("b", "ml.m5.xlarge", 1, instance_count=2)],
-                         traffic=traffic, ctx=CTX)
+    est = FleetCost([VariantSpec("a", "ml.m5.large", 3, instance_count=1),
+                     VariantSpec("b", "ml.m5.xlarge", 1, instance_count=2)],
+                    traffic, CTX).estimate()
     by = {(line.variant, line.item): line for line in est.lines}
     assert by[("a", "ml.m5.large hosting")].monthly_usd == pytest.approx(83.95)  # 730 × 0.115
     assert by[("b", "ml.m5.xlarge hosting")].monthly_usd == pytest.approx(335.8)  # 2 × 730 × 0.23

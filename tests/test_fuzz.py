@@ -28,7 +28,7 @@ from constructs_lib import (
     TrafficHint,
     load_price_book,
 )
-from constructs_lib.pricing.instances import instance_facts
+from constructs_lib.spec.instances import instance_facts
 
 from .conftest import ARTIFACT, IMAGE
 from .hardening import cfn_lint

@@ -1,4 +1,4 @@
-"""DESIGN.md: the library is "mypy strict and ruff clean". Both run with the repo's pyproject.toml.
+"""The library is mypy strict and ruff clean (ARCHITECTURE.md), with the repo's pyproject.toml.
 
 mypy keeps its cache in .mypy_cache: the first run of a fresh checkout parses aws-cdk-lib's
 stubs (~45 s on 2 cores), later runs take a few seconds.

@@ -7,9 +7,9 @@ import sys
 import pytest
 
 from constructs_lib import TrafficHint
-from constructs_lib.cost.feasibility import Workload
-from constructs_lib.cost.model import PricingContext
+from constructs_lib.cost.base import PricingContext
 from constructs_lib.cost.plot import draw, model_curves
+from constructs_lib.cost.workload import Workload
 from constructs_lib.pricing import load_price_book
 
 from .conftest import ROOT

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from constructs_lib import PriceNotFoundError, load_price_book
-from constructs_lib.pricing import instance_facts
+from constructs_lib.spec.instances import instance_facts
 
 
 def test_packaged_book_names_source_and_date():

@@ -14,7 +14,7 @@ from constructs_lib import (
     ServerlessEndpoint,
     TrafficHint,
 )
-from constructs_lib._private.surface import CostAspect
+from constructs_lib.core.surface import CostAspect
 
 from .conftest import IMAGE, make_stack
 
@@ -66,7 +66,7 @@ def test_every_priced_construct_puts_its_cost_on_its_main_resource(stack, build)
         "multimodel": test_multimodel.fleet,
         "serverless": lambda s: ServerlessEndpoint(s, "Sl", model=MODEL, traffic=TRAFFIC),
     }[build](stack)
-    main = construct._main_resource
+    main = construct.main_resource
     assert [type(a) for a in cdk.Aspects.of(main).all] == [CostAspect]
     assert not any(isinstance(a, CostAspect) for a in cdk.Aspects.of(construct).all)
     priced = [r for r in Template.from_stack(stack).to_json()["Resources"].values()
@@ -91,7 +91,7 @@ def test_a_user_aspect_and_the_cost_aspect_both_run(stack):
 def test_siblings_share_one_pricing_context_but_each_scope_reads_its_own():
     stack = make_stack(context={"cost:hourly-overrides": {"ml.m5.large": 0.1}})
     a, b = realtime(stack, "A"), realtime(stack, "B")
-    assert a._pricing is b._pricing
+    assert a.cost_context.pricing is b.cost_context.pricing
     team = Construct(stack, "Team")
     team.node.set_context("cost:hourly-overrides", {"ml.m5.large": 0.2})  # before any child
     c = realtime(team, "C")

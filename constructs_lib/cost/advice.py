@@ -1,25 +1,24 @@
 """Cheaper-alternative advice: the same traffic priced under every other feasible endpoint kind.
 
 For each kind in the registry (``kinds.KINDS``) other than the endpoint's own: skip it when
-SageMaker's limits rule it out (``feasibility``), else price it and find the break-even volume
-against the endpoint's own cost function by bisection (``breakeven``). A kind the price book
-cannot price in the region (no serverless rates yet, say) is left out rather than failing the
-endpoint's own estimate.
+SageMaker's limits rule it out (each kind's ``infeasibility``), else build its cost model and
+find the break-even volume against the endpoint's own cost model by bisection (``breakeven``).
+A kind the price book cannot price in the region (no serverless rates yet, say) is left out
+rather than failing the endpoint's own estimate.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Collection
 
 from ..pricing.price_book import PriceNotFoundError
-from ..traffic import TrafficHint
+from .base import CostModel, PricingContext
 from .breakeven import break_even
 from .estimate import Alternative, CostEstimate, round_usd
-from .feasibility import Workload
-from .kinds import KINDS, KindOption
-from .model import PricingContext
+from .kinds import KINDS
+from .workload import Workload
 
 __all__ = [
     "SAVING_WARN_SHARE",
@@ -33,9 +32,6 @@ __all__ = [
 SAVING_WARN_SHARE = 0.30
 """Default share of the monthly cost an alternative must save to turn the annotation into a
 warning (CDK context ``cost:warn-saving-share`` overrides it)."""
-
-OwnCost = Callable[[TrafficHint], CostEstimate]
-"""The endpoint's own cost model, as a function of the traffic (its config held fixed)."""
 
 
 def exact_usd(estimate: CostEstimate) -> float:
@@ -66,66 +62,41 @@ def infeasible_kinds(workload: Workload) -> dict[str, list[str]]:
     return out
 
 
-def _volume_cost(own: OwnCost, workload: Workload) -> Callable[[float], float]:
-    """The own cost (unrounded USD) as a function of the volume: the cost model its estimate
-    records (:attr:`CostEstimate.cost_model`) when there is one and it gives the estimate's
-    own figure at the workload's volume, else ``own``'s full estimate at every volume."""
-    probe = own(workload.traffic)
-    model = probe.cost_model
-    if model is not None:
-        fast = workload.volume_cost(model(workload.traffic))
-        if fast(workload.volume) == exact_usd(probe):
-            return fast
-    at = functools.cache(workload.at_volume)
-    return lambda v: exact_usd(own(at(v).traffic))
-
-
-def _option_cost(option: KindOption, workload: Workload,
-                 ctx: PricingContext) -> tuple[float, Callable[[float], float]]:
-    """An alternative's monthly USD (rounded as its estimate rounds it) and its unrounded cost
-    as a function of the volume; PriceNotFoundError when the book cannot price it."""
-    if option.cost is not None:
-        usd = workload.volume_cost(option.cost(workload, ctx))
-        return round_usd(usd(workload.volume)), usd
-    priced = option.price(workload, ctx)
-    at = functools.cache(workload.at_volume)
-    return priced.monthly_usd, lambda v: exact_usd(option.price(at(v), ctx))
-
-
-def alternatives(kind: str, own: OwnCost, workload: Workload,
-                 ctx: PricingContext) -> list[Alternative]:
-    """Every other feasible, priceable kind for this workload, with its break-even volume.
+def alternatives(kind: str, own: CostModel, workload: Workload, ctx: PricingContext, *,
+                 kinds: Collection[str] | None = None) -> list[Alternative]:
+    """Every other feasible, priceable kind for this workload (of ``kinds`` when given), with
+    its break-even volume against ``own``.
 
     Offline work (records per run × runs) is priced under online kinds as one request per
-    record, so every kind sees the same monthly volume. Break-even searches evaluate each
-    cost model's USD alone (``CostEstimate.cost_model``, ``KindOption.cost``: the arithmetic of
-    the line items without building them), to the same figures as the full estimates.
+    record, so every kind sees the same monthly volume; every cost model is evaluated at
+    :meth:`Workload.load_at` of a volume.
     """
     workload = workload.at_own_volume()
-    # The own cost at a volume is computed once, not once per kind (they scan the same grid);
-    # its cost model is looked up at the first alternative that needs it.
-    own_usd: Callable[[float], float] | None = None
+    volume = workload.volume
+    # The own cost at a volume is computed once, not once per kind (they scan the same grid).
+    own_usd = functools.cache(workload.volume_cost(own))
     out = []
     for option in KINDS.values():
-        if option.kind == kind or option.infeasibility(workload):
+        if option.kind == kind or (kinds is not None and option.kind not in kinds):
+            continue
+        if option.infeasibility(workload):
             continue
         try:
-            monthly_usd, other_usd = _option_cost(option, workload, ctx)
+            model = option.model(workload, ctx)
+            monthly_usd = round_usd(model.usd(workload.load_at(volume)))
         except PriceNotFoundError:
             continue
-        if own_usd is None:
-            own_usd = functools.cache(_volume_cost(own, workload))
-        point = break_even(own_usd, other_usd, near=workload.volume, digits=_DIGITS)
+        point = break_even(own_usd, workload.volume_cost(model), near=volume,
+                           digits=_DIGITS)
         out.append(Alternative(kind=option.kind, monthly_usd=monthly_usd,
                                note=option.note(workload),
                                break_even_requests_per_month=_significant(point)))
     return out
 
 
-def advise(estimate: CostEstimate, own: OwnCost, workload: Workload,
-           ctx: PricingContext) -> CostEstimate:
-    """``estimate`` with its ``alternatives`` filled."""
-    return estimate.with_alternatives(alternatives(estimate.kind, own, workload, ctx))
+def advise(own: CostModel, workload: Workload) -> CostEstimate:
+    """``own``'s estimate with its ``alternatives`` filled (priced in ``own``'s context)."""
+    return own.estimate().with_alternatives(alternatives(own.kind, own, workload, own.ctx))
 
 
 def should_warn(estimate: CostEstimate, share: float = SAVING_WARN_SHARE) -> Alternative | None:

@@ -46,9 +46,9 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _plot(args: argparse.Namespace) -> int:
     from ..pricing.price_book import PriceNotFoundError, load_price_book
-    from .feasibility import Workload
-    from .model import PricingContext
+    from .base import PricingContext
     from .plot import describe, draw, hint_for, model_curves
+    from .workload import Workload
 
     if not 0 < args.min_requests < args.max_requests:
         raise SystemExit("plot: need 0 < --min-requests < --max-requests")

@@ -6,24 +6,13 @@ Plain frozen dataclasses (no CDK, no I/O): built in microseconds, serialised to 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
-__all__ = ["Alternative", "CostEstimate", "EndpointKind", "LineItem", "LoadCost", "round_usd"]
+__all__ = ["Alternative", "CostEstimate", "EndpointKind", "LineItem", "round_usd"]
 
 EndpointKind = Literal["realtime", "serverless", "async", "batch", "multimodel"]
-
-
-class LoadCost(Protocol):
-    """One cost model with its config, pricing context and every traffic field but the volume
-    held: ``(requests_per_month, records_per_run) -> USD a month``, unrounded: exactly the sum
-    of the line items' ``monthly_usd``, in line order, that the full model would list (see
-    :attr:`CostEstimate.cost_model`). Built from the same arithmetic as the line items, without
-    them: what a break-even search evaluates dozens of times."""
-
-    def __call__(self, requests_per_month: float, records_per_run: float | None = None,
-                 /) -> float: ...
 
 
 def round_usd(value: float) -> float:
@@ -91,20 +80,6 @@ class CostEstimate:
     alternatives: tuple[Alternative, ...] = ()
     currency: str = "USD"
     budget_usd: float | None = field(default=None, compare=False)
-
-    @property
-    def cost_model(self) -> Callable[[Any], LoadCost] | None:
-        """The cost function this estimate came from, its config and pricing context bound:
-        ``traffic -> LoadCost`` (the traffic's fields other than the volume held). Not a field:
-        a copy (``dataclasses.replace``) or a hand-built estimate has none (None), and advice
-        then prices the full model. Recorded by :meth:`from_model`."""
-        model: Callable[[Any], LoadCost] | None = self.__dict__.get("_cost_model")
-        return model
-
-    def from_model(self, model: Callable[[Any], LoadCost]) -> CostEstimate:
-        """This estimate, recording the cost function that made it (see :attr:`cost_model`)."""
-        object.__setattr__(self, "_cost_model", model)
-        return self
 
     @property
     def monthly_usd(self) -> float:

@@ -1,8 +1,8 @@
 """Fleets priced line by line: production variants sharing a hint by weight, and many models
 sharing one multi-model fleet.
 
-Pure functions (no CDK). A variant's share of the traffic hint is its weight over the sum of
-the production weights; a shadow variant receives a copy of ``shadow weight / production weight``
+Pure Python (no CDK). A variant's share of the traffic hint is its weight over the sum of the
+production weights; a shadow variant receives a copy of ``shadow weight / production weight``
 (capped at 100%) of the requests and serves no responses. Each variant is priced as a real-time
 fleet of its own (instance-hours plus data processed), and its lines carry its name.
 """
@@ -12,18 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..config import AutoscalingOptions
-from ..traffic import TrafficHint
-from .estimate import Alternative, CostEstimate, EndpointKind, LineItem, round_usd
-from .model import PricingContext, estimate_realtime, realtime_cost
+from ..spec.scaling import AutoscalingOptions
+from ..spec.traffic import TrafficHint, scale_traffic
+from .base import CostModel, Load, MeteredCost, PricingContext
+from .estimate import Alternative, EndpointKind, round_usd
+from .realtime import RealTimeCost
 
 __all__ = [
+    "FleetCost",
     "VariantSpec",
     "dedicated_endpoints",
-    "estimate_fleet",
     "model_shares",
-    "scale_traffic",
-    "sum_traffic",
     "traffic_shares",
 ]
 
@@ -51,40 +50,6 @@ def traffic_shares(variants: Sequence[VariantSpec]) -> dict[str, float]:
     }
 
 
-def scale_traffic(traffic: TrafficHint, share: float) -> TrafficHint:
-    """The same hint with ``share`` of its requests (and of its stated peak)."""
-    peak = traffic.peak_requests_per_second
-    return traffic.model_copy(update={
-        "requests_per_month": traffic.requests_per_month * share,
-        "peak_requests_per_second": None if peak is None else peak * share,
-    })
-
-
-def sum_traffic(hints: Mapping[str, TrafficHint]) -> TrafficHint:
-    """One hint for a fleet serving every hint: requests add up, durations and sizes are
-    request-weighted averages, busy hours are the longest, and peaks are assumed to coincide
-    (the fleet's peak is the sum of each model's effective peak: conservative)."""
-    if not hints:
-        return TrafficHint()
-    values = list(hints.values())
-    total = sum(h.requests_per_month for h in values)
-
-    def mean(field: str) -> float:
-        column: list[float] = [getattr(h, field) for h in values]
-        if total <= 0:
-            return sum(column) / len(values)
-        return sum(x * h.requests_per_month for x, h in zip(column, values, strict=True)) / total
-
-    return TrafficHint(
-        requests_per_month=total,
-        avg_duration_ms=mean("avg_duration_ms"),
-        payload_kb=mean("payload_kb"),
-        response_kb=mean("response_kb"),
-        peak_requests_per_second=sum(h.effective_peak_rps for h in values),
-        busy_hours_per_day=max(h.busy_hours_per_day for h in values),
-    )
-
-
 def model_shares(hints: Mapping[str, TrafficHint]) -> dict[str, float]:
     """Each model's share of the fleet's compute time (requests × average duration); equal
     shares when no model states any load."""
@@ -95,34 +60,44 @@ def model_shares(hints: Mapping[str, TrafficHint]) -> dict[str, float]:
     return {name: s / total for name, s in seconds.items()}
 
 
-def estimate_fleet(
-    variants: Sequence[VariantSpec],
-    *,
-    traffic: TrafficHint,
-    ctx: PricingContext,
-    kind: EndpointKind = "realtime",
-) -> CostEstimate:
-    """Every variant priced on its share of ``traffic``; lines named by variant, shadow included."""
-    shares = traffic_shares(variants)
-    lines: list[LineItem] = []
-    notes = ctx.base_assumptions()
-    for v in variants:
-        share = shares[v.name]
-        part = estimate_realtime(
-            instance_type=v.instance_type, traffic=scale_traffic(traffic, share), ctx=ctx,
-            instance_count=v.instance_count, autoscaling=v.autoscaling,
-        )
-        lines += [LineItem(line.item, line.quantity, line.unit, line.unit_usd, variant=v.name)
-                  for line in part.lines]
-        role = (f"shadow: receives a copy of {share:.0%} of requests and serves no responses"
-                if v.shadow else f"weight {v.weight:g}: {share:.0%} of requests")
-        notes.append(f"variant {v.name} ({role}) ${part.monthly_usd:,.2f}/month")
-        base = len(ctx.base_assumptions())
-        notes += [f"{v.name}: {note}" for note in part.assumptions[base:]]
-    return CostEstimate(
-        kind=kind, region=ctx.region, lines=tuple(lines), assumptions=tuple(notes),
-        price_book=ctx.book.label, traffic=traffic.as_metadata(),
-    )
+class FleetCost(MeteredCost):
+    """Every variant priced on its share of ``traffic`` as a :class:`RealTimeCost` (its stated
+    peak scaled once; its requests scaled at each load); lines named by variant, shadow
+    included."""
+
+    def __init__(self, variants: Sequence[VariantSpec], traffic: TrafficHint,
+                 ctx: PricingContext, kind: EndpointKind = "realtime") -> None:
+        super().__init__(traffic, ctx)
+        self.kind = kind
+        self.variants = tuple(variants)
+        shares = traffic_shares(self.variants)
+        self.shares = tuple(shares[v.name] for v in self.variants)
+        self.parts = tuple(
+            RealTimeCost(scale_traffic(traffic, share), ctx, instance_type=v.instance_type,
+                         instance_count=v.instance_count, autoscaling=v.autoscaling)
+            for v, share in zip(self.variants, self.shares, strict=True))
+        self.meters = tuple(meter._replace(variant=v.name)
+                            for v, part in zip(self.variants, self.parts, strict=True)
+                            for meter in part.meters)
+
+    def _part_loads(self, load: Load) -> list[Load]:
+        return [Load(load.requests_per_month * share, load.records_per_run)
+                for share in self.shares]
+
+    def quantities(self, load: Load) -> list[float]:
+        return [quantity for part, part_load in zip(self.parts, self._part_loads(load),
+                                                    strict=True)
+                for quantity in part.quantities(part_load)]
+
+    def notes(self, load: Load) -> list[str]:
+        notes = []
+        for v, share, part, part_load in zip(self.variants, self.shares, self.parts,
+                                             self._part_loads(load), strict=True):
+            role = (f"shadow: receives a copy of {share:.0%} of requests and serves no responses"
+                    if v.shadow else f"weight {v.weight:g}: {share:.0%} of requests")
+            notes.append(f"variant {v.name} ({role}) ${round_usd(part.usd(part_load)):,.2f}/month")
+            notes += [f"{v.name}: {note}" for note in part.notes(part_load)]
+        return notes
 
 
 def dedicated_endpoints(
@@ -138,16 +113,12 @@ def dedicated_endpoints(
     scales 1..max at the same target."""
     scaling = None if autoscaling is None else autoscaling.model_copy(
         update={"min_instances": 1, "schedule": None})
-    # Each model's estimate_realtime(...).monthly_usd, from its cost model (the same figure
-    # without building line items and assumptions).
-    total = sum(
-        round_usd(realtime_cost(hint, instance_type=instance_type, ctx=ctx, instance_count=1,
-                                autoscaling=scaling)(hint.requests_per_month,
-                                                     hint.records_per_run))
-        for hint in models.values()
-    )
+    endpoints: list[CostModel] = [
+        RealTimeCost(hint, ctx, instance_type=instance_type, autoscaling=scaling)
+        for hint in models.values()]
     return Alternative(
-        kind="realtime", monthly_usd=total,
+        kind="realtime",
+        monthly_usd=sum(round_usd(model.usd(model.own_load)) for model in endpoints),
         note=f"{len(models)} dedicated RealTimeEndpoints on {instance_type}, one per model, "
              "at least 1 instance each",
     )

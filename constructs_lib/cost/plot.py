@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..traffic import TrafficHint
-from .advice import exact_usd
-from .breakeven import CostCurve, cost_curves, log_volumes
-from .feasibility import Workload
+from ..spec.traffic import TrafficHint
+from .base import PricingContext
+from .breakeven import CostCurve, CostOfVolume, cost_curves, log_volumes
 from .kinds import KINDS
-from .model import PricingContext
+from .workload import Workload
 
 __all__ = ["KIND_STYLE", "ModelCurves", "draw", "model_curves"]
 
@@ -51,14 +50,16 @@ class ModelCurves:
 
 def model_curves(workload: Workload, ctx: PricingContext, *, low: float, high: float,
                  points: int = 121, title: str = "") -> ModelCurves:
-    """Cost per month of every feasible kind for ``workload`` at volumes ``low``..``high``."""
-    kinds, excluded = {}, {}
+    """Cost per month of every feasible kind for ``workload`` at volumes ``low``..``high``: each
+    kind's cost model for the workload, evaluated at every volume's load."""
+    kinds: dict[str, CostOfVolume] = {}
+    excluded = {}
     for kind, option in KINDS.items():
         reasons = option.infeasibility(workload)
         if reasons:
             excluded[kind] = reasons
             continue
-        kinds[kind] = (lambda o: lambda v: exact_usd(o.price(workload.at_volume(v), ctx)))(option)
+        kinds[kind] = workload.volume_cost(option.model(workload, ctx))
     curve = cost_curves(kinds, log_volumes(low, high, points))
     return ModelCurves(curve, excluded, title)
 

@@ -1,13 +1,11 @@
-"""Price book (data, not code) and instance facts used to validate and price endpoints."""
+"""The price book: SageMaker prices as data (per region, with their source and date), the
+context overrides that adjust them, and the command that refreshes them from AWS's Price List."""
 
-from .instances import InstanceFacts, instance_facts
 from .price_book import PriceBook, PriceNotFoundError, RegionPrices, load_price_book
 
 __all__ = [
-    "InstanceFacts",
     "PriceBook",
     "PriceNotFoundError",
     "RegionPrices",
-    "instance_facts",
     "load_price_book",
 ]

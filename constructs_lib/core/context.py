@@ -1,0 +1,143 @@
+"""Where a construct is priced, and by which rules: its stack's region and environment, and the
+cost settings of CDK context (``cdk.json`` ``context``, ``-c`` or ``App(context=...)``).
+
+Context keys:
+
+- ``cost:price-book``: the path of a price book JSON file (the packaged one's format).
+- ``cost:hourly-overrides``: ``{"ml.g5.xlarge": 1.21}``, USD per hour per instance type.
+- ``cost:hours-per-month``: hours in a month, default 730 (AWS's convention).
+- ``cost:warn-saving-share``: the share of an estimate a feasible alternative must save for the
+  annotation to become a warning, in (0, 1], default 0.30.
+- ``cost:budget-usd``: a number (the app-wide budget) or ``{"StackName": 500, "*": 1000}``
+  (per stack; ``*`` for every stack not named).
+
+Every value is checked when a construct is created, so a malformed one fails before any node
+is added, with the construct's path. A scope's context cannot change once it has a child
+(``constructs`` refuses ``set_context`` then), so what is read here is kept per scope from the
+first construct on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from ..cost.advice import SAVING_WARN_SHARE
+from ..cost.base import PricingContext
+from ..errors import ConfigurationError
+from ..pricing.price_book import PriceNotFoundError, load_price_book
+from ..spec.traffic import HOURS_PER_MONTH
+
+__all__ = ["CTX_BUDGET", "CTX_WARN_SHARE", "DEFAULT_REGION", "CostContext", "cost_context",
+           "remember"]
+
+DEFAULT_REGION = "us-east-1"
+"""Where an environment-agnostic stack is priced (and the estimate says so)."""
+CTX_PRICE_BOOK = "cost:price-book"
+CTX_HOURLY_OVERRIDES = "cost:hourly-overrides"
+CTX_HOURS_PER_MONTH = "cost:hours-per-month"
+CTX_WARN_SHARE = "cost:warn-saving-share"
+CTX_BUDGET = "cost:budget-usd"
+
+
+@dataclass(frozen=True)
+class CostContext:
+    """What constructs in one scope share: their stack, its environment, the pricing context
+    and the cost policy."""
+
+    stack: cdk.Stack
+    partition: str
+    region: str
+    """The stack's region: a literal, or a token in an environment-agnostic stack."""
+    account: str
+    pricing: PricingContext
+    warn_saving_share: float
+    budget: float | dict[str, float] | None
+
+
+_CONTEXTS: WeakKeyDictionary[Any, CostContext] = WeakKeyDictionary()
+
+
+def remember(scope: Construct, context: CostContext) -> None:
+    """Keep ``context`` for ``scope``'s later children (call once ``scope`` has a child)."""
+    _CONTEXTS[scope] = context
+
+
+def cost_context(scope: Construct, path: str, kind: str) -> CostContext:
+    """The cost context of a construct about to be created under ``scope`` at ``path``; a bad
+    context value raises ``ConfigurationError`` naming the key and the construct."""
+    known = _CONTEXTS.get(scope)
+    if known is not None:
+        return known
+    values = scope.node.get_all_context() or {}
+
+    def fail(key: str, value: Any, allowed: str) -> ConfigurationError:
+        return ConfigurationError.single(path, f"context[{key!r}]", value, allowed, kind=kind)
+
+    def json_value(key: str) -> Any:
+        value = values.get(key)
+        if isinstance(value, str) and key != CTX_PRICE_BOOK:
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError:
+                if key in (CTX_HOURLY_OVERRIDES, CTX_HOURS_PER_MONTH):
+                    raise fail(key, value, "must be JSON") from None
+        return value
+
+    overrides = json_value(CTX_HOURLY_OVERRIDES)
+    if overrides is None:
+        overrides = {}
+    if not isinstance(overrides, dict) or not all(
+        isinstance(k, str) and _is_number(v) and v >= 0 for k, v in overrides.items()
+    ):
+        raise fail(CTX_HOURLY_OVERRIDES, overrides,
+                   'a JSON object of instance type to USD per hour, e.g. {"ml.g5.xlarge": 1.21}')
+    hours = json_value(CTX_HOURS_PER_MONTH)
+    if hours is None:
+        hours = HOURS_PER_MONTH
+    if not _is_number(hours) or not 0 < hours <= 744:
+        raise fail(CTX_HOURS_PER_MONTH, hours, "a number of hours in (0, 744]")
+    book_path = values.get(CTX_PRICE_BOOK)
+    if book_path is not None and (not isinstance(book_path, str) or not book_path):
+        raise fail(CTX_PRICE_BOOK, book_path,
+                   "the path of a price book JSON file (same format as the packaged one)")
+    try:
+        book = load_price_book(book_path, overrides)
+    except PriceNotFoundError as error:
+        raise fail(CTX_PRICE_BOOK, book_path, str(error)) from None
+    share = json_value(CTX_WARN_SHARE)
+    if share is None:
+        share = SAVING_WARN_SHARE
+    if not _is_number(share) or not 0 < share <= 1:
+        raise fail(CTX_WARN_SHARE, share, "a share in (0, 1], e.g. 0.3 for 30%")
+    budget = json_value(CTX_BUDGET)
+    if not (budget is None or (_is_number(budget) and budget >= 0) or (
+        isinstance(budget, dict)
+        and all(isinstance(k, str) and _is_number(v) and v >= 0 for k, v in budget.items())
+    )):
+        raise fail(CTX_BUDGET, budget, 'USD per month: a number (app-wide) or '
+                   '{"StackName": 500, "*": 1000} (per stack)')
+
+    stack = cdk.Stack.of(scope)
+    region = stack.region
+    assumed = cdk.Token.is_unresolved(region)
+    priced_region = DEFAULT_REGION if assumed else region
+    try:
+        book.region(priced_region)
+    except PriceNotFoundError as error:
+        raise ConfigurationError.single(path, "region", priced_region, str(error),
+                                        kind=kind) from None
+    return CostContext(
+        stack=stack, partition=stack.partition, region=region, account=stack.account,
+        pricing=PricingContext(book=book, region=priced_region, region_assumed=assumed,
+                               hours_per_month=float(hours)),
+        warn_saving_share=float(share), budget=budget)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

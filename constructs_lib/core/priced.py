@@ -1,0 +1,202 @@
+"""PricedConstruct: the base of every construct of the library.
+
+A construct's props model is its signature: keyword arguments are validated into it once, with
+the construct's path in every error, before any node exists (``spec.base.validate_keywords``).
+The construct is priced then too (an unpriceable config fails at construction, never half-way
+through a synth), built by its subclass (:meth:`PricedConstruct._build`), and priced again at
+synth by the stack's aspect (``surface.py``), so that later changes count: the estimate goes
+into the template (``Metadata.CostEstimate`` on the main resource), into ``cdk synth`` output
+(an info annotation, or a warning when a feasible alternative saves at least
+``cost:warn-saving-share``), and the construct's own budget is enforced.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any, ClassVar, Generic, TypeVar, cast
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from ..cost.advice import should_warn
+from ..cost.base import PricingContext
+from ..cost.budget import own_budget_error
+from ..cost.estimate import Alternative, CostEstimate
+from ..errors import ConfigurationError
+from ..pricing.price_book import PriceNotFoundError
+from ..spec.base import validate_keywords
+from ..spec.hosting import PricedProps
+from . import surface
+from .context import cost_context, remember
+from .paths import check_same_app, construct_path
+
+__all__ = ["SOURCE_KEY", "WARNING_ID", "PricedConstruct"]
+
+WARNING_ID = "constructs-lib:cheaper-alternative"
+"""Id of the cheaper-alternative warning (``cdk.Annotations.acknowledge_warning`` takes it)."""
+SOURCE_KEY = "ConstructsLib"
+"""Metadata key beside ``CostEstimate``: the construct path and class that produced it."""
+
+P = TypeVar("P", bound=PricedProps)
+
+
+class PricedConstruct(Construct, Generic[P]):
+    """A construct that carries a monthly cost estimate (:attr:`cost_estimate`).
+
+    Subclasses declare ``props_model`` (their pydantic props: the signature) and implement
+    :meth:`_price` (the estimate from the props) and :meth:`_build` (the resources, returning
+    the main one, which carries the cost metadata). Constructor keywords are the props' fields.
+    """
+
+    props_model: ClassVar[type[PricedProps]]
+    props: P
+    """The construct's validated, frozen props."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        model = cls.__dict__.get("props_model")
+        if model is not None:  # help(), IDEs and notebooks show the props as the signature
+            cls.__signature__ = _signature(model)
+
+    def __init__(self, scope: Construct, construct_id: str, *args: Any, **props: Any) -> None:
+        kind = type(self).__name__
+        path = construct_path(scope, construct_id, kind)
+        validated = cast(P, validate_keywords(self.props_model, path, kind, args, props))
+        check_same_app(scope, path, kind, validated)
+        context = cost_context(scope, path, kind)
+        preflight = self._preflight(scope, path, validated)
+        estimate = _priced(lambda: self._price(validated, context.pricing), path, kind)
+        super().__init__(scope, construct_id)
+        remember(scope, context)
+        self.props = validated
+        self.construct_path = path
+        self.cost_context = context
+        """The stack, its environment, the pricing context and the cost policy."""
+        self._revision = 0
+        self._priced: tuple[int, PricedProps, CostEstimate] = (0, validated, estimate)
+        self._at_synth: list[Callable[[], None]] = []
+        self._annotations_of: cdk.Annotations | None = None
+        self._main = self._build(preflight)
+        self.node.default_child = self._main  # the escape hatch CDK users reach for first
+        surface.register(self, context.stack, self._main, context.budget)
+
+    # --- what subclasses provide ------------------------------------------------------------
+
+    @classmethod
+    def _preflight(cls, scope: Construct, path: str, props: P) -> Any:
+        """Checks that need CDK but no node of this construct (a VPC's subnets, say); what it
+        returns is passed to :meth:`_build`. A ``ConfigurationError`` here leaves no node."""
+        return None
+
+    @classmethod
+    def _price(cls, props: P, pricing: PricingContext) -> CostEstimate:
+        """The estimate for ``props``, with its alternatives (``cost.advice.advise``)."""
+        raise NotImplementedError
+
+    def _build(self, preflight: Any) -> cdk.CfnResource:
+        """Create the construct's resources; return the one that carries the cost metadata."""
+        raise NotImplementedError
+
+    def _estimate(self) -> CostEstimate:
+        """The estimate as the construct stands (override when children add to it)."""
+        return self._price(self.props, self.cost_context.pricing)
+
+    def _changed(self) -> None:
+        """Something the estimate depends on changed (a variant was added): price again."""
+        self._revision += 1
+
+    def at_synth(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the construct is surfaced at synth, after mutating aspects (the
+        parts use it for what must read the final template: compliance acknowledgements)."""
+        self._at_synth.append(callback)
+
+    # --- the estimate -------------------------------------------------------------------------
+
+    @property
+    def cost_estimate(self) -> CostEstimate:
+        """The monthly estimate, as the construct stands now (what the template carries):
+        computed again when a variant was added or the props were replaced."""
+        revision, props, estimate = self._priced
+        if revision != self._revision or props is not self.props:
+            estimate = _priced(self._estimate, self.construct_path, type(self).__name__)
+            self._priced = (self._revision, self.props, estimate)
+        return estimate
+
+    @property
+    def max_monthly_usd(self) -> float | None:
+        """This construct's budget, USD per month (None: none)."""
+        return self.props.max_monthly_usd
+
+    @property
+    def main_resource(self) -> cdk.CfnResource:
+        """The resource that carries ``Metadata.CostEstimate``."""
+        return self._main
+
+    def surface_cost(self) -> CostEstimate:
+        """At synth (the stack's aspect calls it): the estimate into the main resource's
+        metadata and into ``cdk synth`` output, the construct's own budget, and the parts'
+        synth-time work. Returns the estimate."""
+        for callback in self._at_synth:
+            callback()
+        estimate = self.cost_estimate
+        self._main.add_metadata("CostEstimate", estimate.to_metadata())
+        # Where the estimate came from, for reports (path metadata is off outside the CLI).
+        self._main.add_metadata(SOURCE_KEY, {"path": self.construct_path,
+                                             "construct": type(self).__name__})
+        annotations = self._annotations()
+        alternative = should_warn(estimate, self.cost_context.warn_saving_share)
+        if alternative is not None:
+            annotations.add_warning_v2(WARNING_ID, _warning_text(estimate, alternative))
+        else:
+            annotations.add_info(estimate.summary())
+        self._annotate(estimate)
+        error = own_budget_error(self.construct_path, estimate, self.max_monthly_usd)
+        if error:
+            annotations.add_error(error)
+        return estimate
+
+    def _annotations(self) -> cdk.Annotations:
+        """``cdk.Annotations.of(self)``, created once (each ``of`` is a round trip)."""
+        if self._annotations_of is None:
+            self._annotations_of = cdk.Annotations.of(self)
+        return self._annotations_of
+
+    def _annotate(self, estimate: CostEstimate) -> None:
+        """More lines for ``cdk synth`` output, at synth (a consolidation saving, each variant's
+        share, on the variant's own node)."""
+
+
+def _priced(price: Callable[[], CostEstimate], path: str, kind: str) -> CostEstimate:
+    """``price()``; a price the book lacks is a ``ConfigurationError`` naming the construct."""
+    try:
+        return price()
+    except PriceNotFoundError as error:
+        raise ConfigurationError.single(path, error.field, error.value, str(error),
+                                        kind=kind) from None
+
+
+def _warning_text(estimate: CostEstimate, alt: Alternative) -> str:
+    """The cheaper-alternative warning: the alternative, the saving and the break-even volume."""
+    saving = estimate.monthly_usd - alt.monthly_usd
+    text = (f"{estimate.summary()} (saves ${saving:,.2f}/month, "
+            f"{saving / estimate.monthly_usd:.0%})")
+    volume = estimate.traffic.get("requests_per_month", 0)
+    if alt.break_even_requests_per_month is not None:
+        text += (f"; break-even at {alt.break_even_requests_per_month:,.0f} requests/month "
+                 f"(now {volume:,.0f})")
+    return f"{text}. {alt.note}."
+
+
+def _signature(model: type[PricedProps]) -> inspect.Signature:
+    """``(scope, construct_id, *, <each prop>)`` with the props' defaults and types."""
+    params = [inspect.Parameter("scope", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation=Construct),
+              inspect.Parameter("construct_id", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation=str)]
+    for name, field in model.model_fields.items():
+        default = inspect.Parameter.empty if field.is_required() else field.get_default(
+            call_default_factory=True)
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                        annotation=field.annotation))
+    return inspect.Signature(params)

@@ -1,0 +1,180 @@
+"""What every kind's cost model shares: where it is priced, the volume it is evaluated at, and
+the one method that holds its arithmetic.
+
+A cost model is built once from (its config, a traffic hint, a pricing context), computing what
+does not depend on the volume. :meth:`CostModel.lines` is its arithmetic, written once: the
+line items at a volume. The estimate (:meth:`CostModel.estimate`) is those lines at the hint's
+own volume with the assumptions behind them; a break-even search evaluates
+:meth:`CostModel.usd`, the sum of the same lines at other volumes. No CDK, no I/O.
+
+Every built-in kind is a :class:`MeteredCost`: its lines are :class:`Meter` s fixed in
+``__init__`` (item, unit, rate) read at a volume by :meth:`MeteredCost.quantities`, so
+:meth:`CostModel.usd` can sum ``quantity × rate`` without building line items (a break-even
+search evaluates it dozens of times per alternative).
+"""
+
+from __future__ import annotations
+
+import operator
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
+
+from ..pricing.price_book import PriceBook
+from ..spec.traffic import HOURS_PER_MONTH, TrafficHint
+from .estimate import CostEstimate, EndpointKind, LineItem
+
+__all__ = [
+    "KB_PER_GB",
+    "CostModel",
+    "Load",
+    "Meter",
+    "MeteredCost",
+    "PricingContext",
+    "data_processed_gb",
+    "data_processed_lines",
+    "data_processed_meters",
+]
+
+KB_PER_GB = 1024.0 * 1024.0
+
+
+@dataclass(frozen=True)
+class PricingContext:
+    """Where and with which book to price: the region, whether it was assumed, the month."""
+
+    book: PriceBook
+    region: str
+    region_assumed: bool = False
+    hours_per_month: float = HOURS_PER_MONTH
+
+    def base_assumptions(self) -> list[str]:
+        out = [f"{self.hours_per_month:g} hours per month"]
+        if self.region_assumed:
+            out.append(
+                f"stack has no region (environment-agnostic): priced as {self.region}"
+            )
+        return out
+
+
+class Load(NamedTuple):
+    """The volume a cost model is evaluated at; the hint's other fields are held.
+
+    ``requests_per_month`` for online endpoints; ``records_per_run`` for offline work (batch
+    transform), whose runs a month come from the hint.
+    """
+
+    requests_per_month: float
+    records_per_run: float | None = None
+
+
+def data_processed_gb(requests_per_month: float, kb_per_request: float) -> float:
+    """GB a month of request (or response) bodies of ``kb_per_request`` each."""
+    return requests_per_month * kb_per_request / KB_PER_GB
+
+
+class Meter(NamedTuple):
+    """One billed line with everything but its quantity: what is billed, in which unit, at
+    ``unit_usd`` USD per unit, and for which variant of a fleet (None: the endpoint's own)."""
+
+    item: str
+    unit: str
+    unit_usd: float
+    variant: str | None = None
+
+    def line(self, quantity: float) -> LineItem:
+        return LineItem(self.item, quantity, self.unit, self.unit_usd, self.variant)
+
+
+def data_processed_meters(ctx: PricingContext) -> tuple[Meter, Meter]:
+    """SageMaker's data-processed charge, in then out (the rates looked up in that order)."""
+    rate_in = ctx.book.rate(ctx.region, "data_processed_in_usd_per_gb")
+    rate_out = ctx.book.rate(ctx.region, "data_processed_out_usd_per_gb")
+    return Meter("Data processed in", "GB", rate_in), Meter("Data processed out", "GB", rate_out)
+
+
+def data_processed_lines(requests_per_month: float, traffic: TrafficHint,
+                         ctx: PricingContext) -> list[LineItem]:
+    """SageMaker's data-processed charge: request bodies in, response bodies out."""
+    meter_in, meter_out = data_processed_meters(ctx)
+    return [meter_in.line(data_processed_gb(requests_per_month, traffic.payload_kb)),
+            meter_out.line(data_processed_gb(requests_per_month, traffic.response_kb))]
+
+
+class CostModel(ABC):
+    """One endpoint kind's monthly cost for one config, traffic hint and pricing context.
+
+    Subclasses compute what does not depend on the volume in ``__init__`` (rates are looked up
+    there, so a missing price raises ``PriceNotFoundError`` when the model is built), and
+    implement :meth:`lines` (the arithmetic) and :meth:`notes` (the assumptions behind the lines,
+    read from the same helpers the lines use).
+    """
+
+    kind: EndpointKind
+
+    def __init__(self, traffic: TrafficHint, ctx: PricingContext) -> None:
+        self.traffic = traffic
+        self.ctx = ctx
+
+    @property
+    def own_load(self) -> Load:
+        """The hint's own volume."""
+        return Load(self.traffic.requests_per_month, self.traffic.records_per_run)
+
+    @abstractmethod
+    def lines(self, load: Load) -> list[LineItem]:
+        """The billed line items at ``load``."""
+
+    def notes(self, load: Load) -> list[str]:
+        """The assumptions behind :meth:`lines` at ``load`` (beyond the pricing context's)."""
+        return []
+
+    def usd(self, load: Load) -> float:
+        """USD a month at ``load``, unrounded: the sum of the lines, in line order."""
+        return sum(line.monthly_usd for line in self.lines(load))
+
+    def estimate(self) -> CostEstimate:
+        """The estimate at the hint's own volume (no alternatives: see ``advice.advise``)."""
+        load = self.own_load
+        return CostEstimate(
+            kind=self.kind,
+            region=self.ctx.region,
+            lines=tuple(self.lines(load)),
+            assumptions=tuple(self.ctx.base_assumptions() + self.notes(load)),
+            price_book=self.ctx.book.label,
+            traffic=self.traffic.as_metadata(),
+        )
+
+
+class MeteredCost(CostModel):
+    """A cost model whose lines are :attr:`meters` fixed in ``__init__``, read at a volume by
+    :meth:`quantities` (its arithmetic, written once)."""
+
+    meters: tuple[Meter, ...]
+
+    @abstractmethod
+    def quantities(self, load: Load) -> Sequence[float | None]:
+        """Each meter's quantity at ``load``, in meter order; None where that line is not
+        billed at this load."""
+
+    def lines(self, load: Load) -> list[LineItem]:
+        return [meter.line(quantity)
+                for meter, quantity in zip(self.meters, self.quantities(load), strict=True)
+                if quantity is not None]
+
+    def usd(self, load: Load) -> float:
+        """The sum of :meth:`lines`' ``monthly_usd`` (``quantity × unit_usd``, in line order)
+        to the last bit, without building the lines."""
+        quantities = self.quantities(load)
+        if None in quantities:
+            return sum(quantity * meter.unit_usd
+                       for meter, quantity in zip(self.meters, quantities, strict=True)
+                       if quantity is not None)
+        total: float = sum(map(operator.mul, quantities, self._unit_usd))
+        return total
+
+    @cached_property
+    def _unit_usd(self) -> tuple[float, ...]:
+        return tuple(meter.unit_usd for meter in self.meters)

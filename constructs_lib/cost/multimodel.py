@@ -1,0 +1,73 @@
+"""A multi-model endpoint's estimate: one fleet serving many models, against one dedicated
+real-time endpoint per model and one serverless endpoint per model.
+
+The construct maps its props here (its instance type, initial count, scaling, variants, the
+fleet's traffic and each model's hint); the arithmetic is the fleet's own
+(:class:`~.realtime.RealTimeCost` or :class:`~.fleet.FleetCost` with kind ``multimodel``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from ..spec.scaling import AutoscalingOptions
+from ..spec.traffic import TrafficHint
+from .advice import alternatives
+from .base import MeteredCost, PricingContext
+from .estimate import Alternative, CostEstimate
+from .fleet import FleetCost, VariantSpec, dedicated_endpoints, model_shares
+from .realtime import RealTimeCost
+from .workload import Workload
+
+__all__ = ["multimodel_estimate"]
+
+
+def multimodel_estimate(
+    *,
+    instance_type: str,
+    instance_count: int,
+    autoscaling: AutoscalingOptions | None,
+    variants: Sequence[VariantSpec],
+    traffic: TrafficHint,
+    models: Mapping[str, TrafficHint],
+    ctx: PricingContext,
+) -> CostEstimate:
+    """The fleet's estimate: its lines (per variant when it has more than one), each model's
+    share of it by compute time, and the alternatives a multi-model endpoint has.
+
+    ``traffic``: the whole fleet's (the sum of ``models`` when the props give none). Break-even
+    volumes are against the endpoint's own variant priced alone on the whole traffic.
+    """
+    own = RealTimeCost(traffic, ctx, instance_type=instance_type, instance_count=instance_count,
+                       autoscaling=autoscaling, kind="multimodel")
+    fleet: MeteredCost = own if len(variants) == 1 else FleetCost(
+        variants, traffic, ctx, kind="multimodel")
+    estimate = fleet.estimate()
+    notes = list(estimate.assumptions)
+    found: list[Alternative] = []
+    if models:
+        total = estimate.monthly_usd
+        notes.append(f"{len(models)} models share the fleet: ${total / len(models):,.2f}"
+                     "/month per model on average; each model's share below is by compute "
+                     "time (requests × duration)")
+        notes += [f"model {name}: {share:.1%} = ${share * total:,.2f}/month"
+                  for name, share in model_shares(models).items()]
+        notes.append("fleet peak = sum of the models' peaks (assumed to coincide); "
+                     "model loading and cache misses are not priced")
+        found.append(dedicated_endpoints(models, instance_type=instance_type, ctx=ctx,
+                                         autoscaling=autoscaling))
+    # Of the other kinds only serverless can host many models (one endpoint each); async
+    # and single-model real-time have no multi-model mode.
+    for alt in alternatives("multimodel", own, Workload(traffic, instance_type), ctx,
+                            kinds=("serverless",)):
+        found.append(replace(
+            alt, note=alt.note.replace("ServerlessEndpoint", "one ServerlessEndpoint per model")
+            + " (serverless has no multi-model mode)"))
+    return CostEstimate(
+        kind="multimodel", region=estimate.region, lines=estimate.lines,
+        assumptions=tuple(notes), price_book=estimate.price_book,
+        traffic=({**traffic.as_metadata(),
+                  "models": {n: h.as_metadata() for n, h in models.items()}}
+                 if models else traffic.as_metadata()),
+        alternatives=tuple(found))

@@ -1,0 +1,58 @@
+"""SageMaker's rules for instance-hosted endpoints behind InvokeEndpoint (RealTimeEndpoint,
+MultiModelEndpoint and their variants), shared by their props models. No CDK here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import Problem
+from . import limits
+from .instances import local_nvme
+from .scaling import AutoscalingOptions
+from .traffic import TrafficHint
+
+__all__ = ["count_in_range", "hosting_problems"]
+
+
+def count_in_range(autoscaling: AutoscalingOptions | None, instance_count: int | None
+                   ) -> list[Problem]:
+    """An initial instance count inside the autoscaling range."""
+    if autoscaling is not None and instance_count is not None and not (
+        autoscaling.min_instances <= instance_count <= autoscaling.max_instances
+    ):
+        return [Problem(
+            "instance_count", instance_count,
+            "must be within autoscaling min_instances..max_instances "
+            f"({autoscaling.min_instances}..{autoscaling.max_instances})",
+        )]
+    return []
+
+
+def hosting_problems(*, instance_type: str, kms_key: Any, traffic: TrafficHint,
+                     autoscaling: AutoscalingOptions | None, instance_count: int | None,
+                     async_fits: bool) -> list[Problem]:
+    """KMS on NVMe types, InvokeEndpoint's 6 MB and 60 s, and an initial count within the
+    autoscaling range. ``async_fits``: point users at AsyncEndpoint for bigger or longer work
+    (not for multi-model, which asynchronous inference does not host)."""
+    problems: list[Problem] = []
+    if kms_key is not None and local_nvme(instance_type):
+        problems.append(Problem(
+            "kms_key", kms_key,
+            f"refused by SageMaker for {instance_type}: instance types with local NVMe storage "
+            "encrypt it with a hardware key and reject KmsKeyId; remove kms_key or choose an "
+            "EBS-backed type (e.g. ml.m5, ml.c5)",
+        ))
+    for name in ("payload_kb", "response_kb"):
+        if getattr(traffic, name) > limits.REALTIME_MAX_PAYLOAD_KB:
+            problems.append(Problem(
+                f"traffic.{name}", getattr(traffic, name),
+                "must be <= 6144 (InvokeEndpoint's 6 MB limit)"
+                + ("; use AsyncEndpoint for larger payloads" if async_fits else ""),
+            ))
+    if traffic.avg_duration_ms > limits.REALTIME_MAX_DURATION_MS:
+        problems.append(Problem(
+            "traffic.avg_duration_ms", traffic.avg_duration_ms,
+            "must be <= 60000 (InvokeEndpoint times out at 60 s)"
+            + ("; use AsyncEndpoint for longer inferences" if async_fits else ""),
+        ))
+    return problems + count_in_range(autoscaling, instance_count)

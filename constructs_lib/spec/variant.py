@@ -1,0 +1,99 @@
+"""VariantOptions: one more production (or shadow) variant of an endpoint, and SageMaker's rules
+on an endpoint's whole set of variants (CreateEndpointConfig, CreateEndpoint)."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from ..errors import FieldProblem, Problem
+from . import limits
+from .base import StrictModel
+from .deployment import BlueGreenDeployment, RollingDeployment, alarm_problems
+from .model import InstanceType, ModelSpec
+from .rules import count_in_range
+from .scaling import AutoscalingOptions
+
+__all__ = ["VariantOptions", "fleet_problems", "initial_instance_count"]
+
+
+def initial_instance_count(instance_count: int | None,
+                           autoscaling: AutoscalingOptions | None) -> int:
+    """The count a fleet starts with: as given, else the autoscaling minimum, else 1."""
+    if instance_count is not None:
+        return instance_count
+    return autoscaling.min_instances if autoscaling else 1
+
+
+class VariantOptions(StrictModel):
+    """One more variant. Defaults: the endpoint's model and instance type, instance count 1
+    (or the autoscaling minimum), weight 1, no autoscaling, a production (not shadow) variant.
+    A shadow variant's weight over the production weight is the share of requests it copies."""
+
+    name: str = Field(pattern=limits.ENDPOINT_NAME_PATTERN)
+    model: ModelSpec | None = None
+    instance_type: InstanceType | None = None
+    instance_count: int | None = Field(None, ge=1, le=1000)
+    weight: float = Field(1.0, ge=0)
+    autoscaling: AutoscalingOptions | None = None
+    shadow: bool = False
+
+    @model_validator(mode="after")
+    def _count_in_range(self) -> VariantOptions:
+        FieldProblem.raise_if_any(count_in_range(self.autoscaling, self.instance_count))
+        return self
+
+    @property
+    def initial_instance_count(self) -> int:
+        return initial_instance_count(self.instance_count, self.autoscaling)
+
+
+def fleet_problems(*, primary_name: str, primary_weight: float,
+                   variants: list[VariantOptions], multi_model: bool,
+                   deployment: BlueGreenDeployment | RollingDeployment | None,
+                   new: int | None = None) -> list[Problem]:
+    """Every SageMaker rule on the whole set of variants: at most 10, unique names, weights
+    >= 0 and not all zero, a shadow variant only beside exactly one production variant and
+    never on a multi-model endpoint, no rolling update on a multi-variant endpoint. Fields name
+    ``variants[i]``, or the variant's own field when ``new`` is the index of the variant being
+    added."""
+
+    def f(i: int, attr: str) -> str:
+        return attr if i == new else f"variants[{i}].{attr}"
+
+    problems: list[Problem] = []
+    total = 1 + len(variants)
+    if total > limits.MAX_PRODUCTION_VARIANTS:
+        problems.append(Problem("variants", total, "at most 10 variants per endpoint "
+                                "(the endpoint's own variant included)"))
+    seen = {primary_name}
+    for i, v in enumerate(variants):
+        if v.name in seen:
+            problems.append(Problem(f(i, "name"), v.name,
+                                    "must be unique among the endpoint's variants"))
+        seen.add(v.name)
+        if multi_model and v.model is not None and not (v.model.model_data_url or "").endswith("/"):
+            problems.append(Problem(
+                f(i, "model.model_data_url"), v.model.model_data_url,
+                "a prefix ending in '/': SageMaker refuses mixing multi-model and "
+                "single-model (or multi-container) variants on one endpoint"))
+    shadows = [i for i, v in enumerate(variants) if v.shadow]
+    production = [v for v in variants if not v.shadow]
+    if primary_weight + sum(v.weight for v in production) <= 0:
+        problems.append(Problem("variant_weight" if new is None else "weight", 0,
+                                "production variant weights must not all be zero"))
+    for i in shadows:
+        if multi_model:
+            problems.append(Problem(f(i, "shadow"), True,
+                                    "SageMaker refuses shadow variants on multi-model endpoints"))
+        elif production or len(shadows) > 1:
+            problems.append(Problem(
+                f(i, "shadow"), True,
+                f"a shadow variant ({variants[i].name}) only beside exactly one production "
+                f"variant and no other shadow; this endpoint would have {1 + len(production)} "
+                f"production and {len(shadows)} shadow variants"))
+    if isinstance(deployment, RollingDeployment) and total > 1:
+        problems.append(Problem("deployment", "rolling",
+                                "SageMaker refuses rolling updates on multi-variant endpoints; "
+                                "use BlueGreenDeployment"))
+    problems += alarm_problems(deployment, 1 + len(production))
+    return problems
