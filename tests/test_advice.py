@@ -55,13 +55,13 @@ def test_batch_only_for_offline_work():
 def test_async_sparse_requests_keep_an_instance_up_for_the_busy_hours():
     # AsyncEndpoint's model (AsyncCost): 3,000 requests in 2 busy h/day are 73 s
     # apart (< 2 s + 900 s idle tail), so one busy period a day: 1 instance for the 7,200 s
-    # window + 300 s warm-up + 900 s tail = 8,400 s × 30.4167 days = 70.972 h × 1.408 = 99.93 $
+    # window + 300 s warm-up + 900 s tail = 8,400 s × 30.4167 days = 70.972 h × 1.4084 = 99.96 $
     hint = TrafficHint(requests_per_month=3000, avg_duration_ms=2000, busy_hours_per_day=2,
                        max_latency_ms=3_600_000, **NO_DATA)
     est = async_scaled_to_zero(Workload(hint, "ml.g5.xlarge"), CTX).estimate()
     assert est.kind == "async"
     assert est.lines[0].quantity == pytest.approx(730 / 24 * 8400 / 3600)
-    assert est.monthly_usd == 99.93
+    assert est.monthly_usd == 99.96
 
 
 def test_async_very_sparse_requests_bill_only_wake_ups():
@@ -85,7 +85,7 @@ def test_async_dense_requests_bill_processing_time():
 
 def test_batch_hours_per_run_with_start_up():
     # BatchTransform's model (BatchCost), 1 instance, 1 transform: 30 runs ×
-    # (300 s start-up + 100 records × 2 s) = 30 × 500 s = 4.1667 h × 1.408 = 5.87 $
+    # (300 s start-up + 100 records × 2 s) = 30 × 500 s = 4.1667 h × 1.4084 = 5.87 $
     hint = TrafficHint(avg_duration_ms=2000, records_per_run=100, runs_per_month=30)
     est = kinds.KINDS["batch"].model(Workload(hint, "ml.g5.xlarge"), CTX).estimate()
     assert est.kind == "batch"
@@ -167,11 +167,11 @@ def test_warning_names_alternative_saving_and_break_even():
     stack = make_stack()
     demo_endpoint(stack)
     Annotations.from_stack(stack).has_warning("/Test/Tagger", Match.string_like_regexp(
-        # 1.408 × 730 + 20 KB × 3,000 of data = 1,027.84; batch 5.87 (see above); break-even
-        # where 1,027.84 + v·20 KB·0.016/GB = 30 × 300 s × 1.408/3600 + v × 2 s/3600 × 1.408:
+        # 1.4084 × 730 + 20 KB × 3,000 of data = 1,028.13; batch 5.87 (see above); break-even
+        # where 1,028.13 + v·20 KB·0.016/GB = 30 × 300 s × 1.4084/3600 + v × 2 s/3600 × 1.4084:
         # v ≈ 1.310M
-        r"Estimated \$1,027\.84/month \(realtime.*batch would cost \$5\.87/month \(saves "
-        r"\$1,021\.97/month, 99%\); break-even at 1,310,000 requests/month \(now 3,000\)\. "
+        r"Estimated \$1,028\.13/month \(realtime.*batch would cost \$5\.87/month \(saves "
+        r"\$1,022\.26/month, 99%\); break-even at 1,310,000 requests/month \(now 3,000\)\. "
         r"BatchTransform on ml\.g5\.xlarge"))
 
 

@@ -23,9 +23,9 @@ def test_one_g5_xlarge_always_on_at_override_rate():
 
 
 def test_one_g5_xlarge_always_on_at_list_price():
-    # 1.408 × 730 = 1027.84
+    # 1.4084 × 730 = 1028.13
     est = RealTimeCost(IDLE, ctx(), instance_type="ml.g5.xlarge").estimate()
-    assert est.monthly_usd == 1027.84
+    assert est.monthly_usd == 1028.13
 
 
 def test_data_processed_in_and_out():

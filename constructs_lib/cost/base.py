@@ -143,7 +143,7 @@ class CostModel(ABC):
             region=self.ctx.region,
             lines=tuple(self.lines(load)),
             assumptions=tuple(self.ctx.base_assumptions() + self.notes(load)),
-            price_book=self.ctx.book.label,
+            price_book=self.ctx.book.label_for(self.ctx.region),
             traffic=self.traffic.as_metadata(),
         )
 
