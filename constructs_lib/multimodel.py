@@ -84,12 +84,14 @@ class MultiModelEndpoint(VariantHost, EndpointHandles, PricedConstruct[MultiMode
         est = self.cost_estimate
         dedicated = next((a for a in est.alternatives if a.note.startswith(
             f"{len(self.props.models)} dedicated")), None) if self.props.models else None
-        return None if dedicated is None else round(dedicated.monthly_usd - est.monthly_usd, 2)
+        if dedicated is None or est.monthly_usd is None:
+            return None
+        return round(dedicated.monthly_usd - est.monthly_usd, 2)
 
     def _annotate(self, estimate: CostEstimate) -> None:
         self._annotate_variants(estimate)
         saving = self.consolidation_saving_usd
-        if saving is None:
+        if saving is None or estimate.monthly_usd is None:
             return
         count = len(self.props.models)
         dedicated = estimate.monthly_usd + saving

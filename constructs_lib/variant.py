@@ -15,7 +15,7 @@ from constructs import Construct
 
 from .core.paths import check_same_app, construct_path
 from .core.priced import PricedConstruct
-from .cost.estimate import CostEstimate
+from .cost.estimate import CostEstimate, format_usd
 from .cost.fleet import VariantSpec, traffic_shares
 from .cost.realtime import RealTimeCost
 from .errors import ConfigurationError
@@ -211,5 +211,5 @@ class VariantHost:
                     if variant.props.shadow
                     else f"weight {variant.props.weight:g}, {share:.0%} of requests")
             cdk.Annotations.of(variant).add_info(
-                f"Variant {variant.name} ({role}): ${part.monthly_usd:,.2f}/month "
+                f"Variant {variant.name} ({role}): {format_usd(part.monthly_usd)}/month "
                 f"({part.region}): {part.main_driver}; counted in the endpoint's estimate")

@@ -179,14 +179,14 @@ def test_gpu_endpoint_without_a_waiting_caller_gets_no_advice():
     stack = make_stack()
     ep = demo_endpoint(stack, traffic=TrafficHint(requests_per_month=3000))
     assert ep.cost_estimate.alternatives == ()  # GPU: no serverless; interactive: no async
-    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
+    Annotations.from_stack(stack).has_no_warning("/Test/Tagger", Match.any_value())
 
 
 def test_warn_share_from_context():
     stack = make_stack({"cost:warn-saving-share": 1.0})
     ep = demo_endpoint(stack)
     assert should_warn(ep.cost_estimate, 0.99) is not None
-    Annotations.from_stack(stack).has_no_warning("*", Match.any_value())
+    Annotations.from_stack(stack).has_no_warning("/Test/Tagger", Match.any_value())
     Annotations.from_stack(stack).has_info("/Test/Tagger", Match.string_like_regexp("batch"))
 
 

@@ -280,7 +280,6 @@ def test_cost_metadata_on_endpoint_matches_estimate_and_annotation(stack):
      r"invocation_timeout_s × 1000 \(900000\)"),
     ({"traffic": {"payload_kb": 2 * 1024 * 1024}}, "traffic.payload_kb", "at most 1 GB"),
     ({"instance_type": None}, "instance_type", "runs on instances"),
-    ({"instance_type": "ml.m5.99xlarge"}, "instance_type", "cost:hourly-overrides"),
     ({"memory_mb": 2048}, "memory_mb", "runs on instances, not serverless"),
     ({"output_prefix": "output"}, "output_prefix", "should match pattern"),
 ])

@@ -203,7 +203,6 @@ def test_cost_metadata_on_the_state_machine_and_annotation(stack):
     ({"output_s3_uri": "s3://data-bucket/churn/in"}, "output_s3_uri", "must differ"),
     ({"batch_strategy": "Everything"}, "batch_strategy", "MultiRecord"),
     ({"job_name_prefix": "x" * 27}, "job_name_prefix", "should match pattern"),
-    ({"instance_type": "ml.m5.99xlarge"}, "instance_type", "cost:hourly-overrides"),
 ])
 def test_bad_props_error_names_path_field_value_and_allowed(stack, overrides, field, allowed):
     with pytest.raises(ConfigurationError) as info:

@@ -48,3 +48,22 @@ def test_cdk_synth_prints_estimates_and_report_reads_them(tmp_path):
                             capture_output=True, text=True, check=True, cwd=ROOT).stdout
     assert "`InternalTool/Summariser` | serverless" in report
     assert "**Total**" in report
+
+
+def test_a_region_the_book_lacks_synthesizes_unpriced_and_strict_mode_fails_it(tmp_path):
+    out = tmp_path / "cdk.out"
+    synth = [str(CDK), "synth", "--quiet", "--output", str(out), "-c", "region=ap-south-2"]
+    result = subprocess.run(synth, cwd=ROOT, capture_output=True, text=True, env=cli_env(),
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Unpriced (realtime, ap-south-2)" in result.stdout + result.stderr
+    report = subprocess.run([sys.executable, "-m", "constructs_lib.cost", "report", str(out)],
+                            capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert "| `FraudCheckApi/Scorer` | realtime | ap-south-2 | **unpriced** |" in report
+    assert "| **Total** | | | **$0.00** + 7 unpriced | | |" in report
+    assert report.count("Region 'ap-south-2' is not in price book") == 1  # one line, 7 paths
+    assert "python -m constructs_lib.pricing fetch --region ap-south-2" in report
+    strict = subprocess.run([*synth, "-c", "cost:require-prices=true"], cwd=ROOT,
+                            capture_output=True, text=True, env=cli_env(), timeout=300)
+    assert strict.returncode != 0
+    assert "context 'cost:require-prices' is true" in strict.stdout + strict.stderr

@@ -102,7 +102,8 @@ def test_metadata_contract_keys_and_rounding():
                        instance_type="ml.m5.large").estimate()
     meta = est.to_metadata()
     assert set(meta) == {"monthly_usd", "currency", "region", "kind", "lines", "assumptions",
-                         "alternatives", "price_book", "traffic"}
+                         "alternatives", "price_book", "price_date", "traffic"}
+    assert meta["price_date"] == "2025-01-26"  # the packaged book's us-east-1 prices
     assert meta["currency"] == "USD" and meta["kind"] == "realtime"
     assert set(meta["lines"][0]) == {"item", "quantity", "unit", "unit_usd", "monthly_usd"}
     assert meta["monthly_usd"] == round(meta["monthly_usd"], 2)

@@ -20,6 +20,7 @@ from constructs_lib.cost.realtime import RealTimeCost
 from constructs_lib.cost.serverless import ServerlessCost
 from constructs_lib.cost.workload import Workload
 from constructs_lib.pricing import load_price_book
+from constructs_lib.pricing.rates import rate_notes
 from constructs_lib.spec.scaling import AutoscalingOptions, ScheduledScaling
 from constructs_lib.spec.traffic import TrafficHint, scale_traffic
 
@@ -132,7 +133,9 @@ def test_the_estimate_is_the_lines_at_the_hints_own_volume(built, t, ctx):
         sum(line.monthly_usd for line in model.lines(model.own_load)))
     assert estimate.lines == tuple(model.lines(model.own_load))
     assert estimate.kind == model.kind
-    assert estimate.assumptions == (*ctx.base_assumptions(), *model.notes(model.own_load))
+    rates = [line.unit_usd for line in estimate.lines]
+    assert estimate.assumptions == (*ctx.base_assumptions(), *model.notes(model.own_load),
+                                    *rate_notes(rates))
     assert estimate.traffic == t.as_metadata()
 
 

@@ -131,7 +131,6 @@ def test_multi_model_variant_and_its_cost_lines(stack):
     ({"variants": [{"name": "V", "model": {"image_uri": IMAGE,
                                            "model_data_url": "s3://tenant-models/one.tar.gz"}}]},
      "variants[0].model.model_data_url", "refuses mixing multi-model and single-model"),
-    ({"instance_type": "ml.m5.99xlarge"}, "instance_type", "cost:hourly-overrides"),
 ])
 def test_bad_props_refused_naming_path_field_and_allowed(stack, overrides, field, allowed):
     with pytest.raises(ConfigurationError) as info:

@@ -12,11 +12,19 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from aws_cdk.assertions import Annotations, Match
 
-from constructs_lib import load_price_book
+from constructs_lib import (
+    AsyncEndpoint,
+    ModelSpec,
+    RealTimeEndpoint,
+    ServerlessEndpoint,
+    TrafficHint,
+    load_price_book,
+)
 from constructs_lib.pricing.fetch import INDEX_PATH, FetchError, fetch_regions
 
-from .conftest import ROOT
+from .conftest import ARTIFACT, IMAGE, ROOT, make_stack
 from .price_list_server import (
     PRICE_LIST,
     ScriptedServer,
@@ -184,3 +192,30 @@ def test_an_answer_that_is_not_a_region_index_says_so():
     finally:
         server.stop()
 
+
+def test_a_fetched_book_prices_a_us_west_2_stack_exactly(price_list, tmp_path):
+    out = tmp_path / "prices.json"
+    assert fetch("--region", "us-west-2", "--base-url", price_list.base_url,
+                 "--out", str(out)).returncode == 0
+    stack = make_stack({"cost:price-book": str(out)}, region="us-west-2")
+    model = ModelSpec(image_uri=IMAGE, model_data_url=ARTIFACT)
+    # 1,048,576 requests of 1 KB each way: 1 GB in and 1 GB out a month.
+    hint = TrafficHint(requests_per_month=1_048_576, avg_duration_ms=50, payload_kb=1,
+                       response_kb=1)
+    realtime = RealTimeEndpoint(stack, "Scorer", model=model, instance_type="ml.g5.2xlarge",
+                                traffic=hint).cost_estimate
+    # Host:ml.g5.2xlarge 730 h × 1.515 + (1 + 1) GB × 0.016 = 1,105.982
+    assert realtime.monthly_usd == 1105.98
+    assert realtime.price_book == "aws-price-list 2026-11-04"
+    assert realtime.price_date == "2026-11-04" and realtime.unpriced is None
+    serverless = ServerlessEndpoint(stack, "Tool", model=model, memory_mb=6144,
+                                    traffic=hint).cost_estimate
+    # ServerlessInf:Mem-6GB 0.00012/s: 1,048,576 × 0.05 s × 0.00012 + 0.032 = 6.323
+    assert serverless.monthly_usd == round(1_048_576 * 0.05 * 0.00012 + 0.032, 2) == 6.32
+    docs = AsyncEndpoint(stack, "Docs", model=model, instance_type="ml.m5.large",
+                         min_instances=1, traffic=hint).cost_estimate
+    # AsyncInf:ml.m5.large, its own meter: 730 h × 0.115 + 0.032 (one instance covers the work)
+    assert docs.lines[0].unit_usd == 0.115 and docs.monthly_usd == round(730 * 0.115 + 0.032, 2)
+    assert not any("hosting rate" in a for a in docs.assumptions)
+    Annotations.from_stack(stack).has_no_warning("/Test/Scorer", Match.string_like_regexp(
+        "Unpriced"))

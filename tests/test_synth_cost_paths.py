@@ -101,8 +101,8 @@ def test_siblings_share_one_pricing_context_but_each_scope_reads_its_own():
 def test_failed_construct_does_not_freeze_its_scope_pricing():
     stack = make_stack()
     team = Construct(stack, "Team")
-    with pytest.raises(ConfigurationError, match=r"ml\.m5\.99xlarge"):
-        RealTimeEndpoint(team, "Unpriced", model=MODEL, instance_type="ml.m5.99xlarge",
+    with pytest.raises(ConfigurationError, match=r"instance_count=0"):
+        RealTimeEndpoint(team, "Bad", model=MODEL, instance_type="ml.m5.large", instance_count=0,
                          traffic=TRAFFIC)
     assert not team.node.children  # so its context may still be set, and must be read
     team.node.set_context("cost:hourly-overrides", {"ml.m5.large": 0.2})

@@ -117,8 +117,6 @@ def test_variant_autoscaling_targets_its_own_variant(stack):
     (lambda ep: ep.add_variant("B", instance_count=5, autoscaling={"max_instances": 2}),
      "instance_count", "within autoscaling"),
     (lambda ep: ep.add_variant("B", weight=-1), "weight", "greater than or equal to 0"),
-    (lambda ep: ep.add_variant("B", instance_type="ml.m5.99xlarge"), "instance_type",
-     "cost:hourly-overrides"),
 ])
 def test_bad_variant_is_refused_before_any_node(stack, setup, field, allowed):
     ep = endpoint(stack)

@@ -10,6 +10,13 @@ Context keys:
   annotation to become a warning, in (0, 1], default 0.30.
 - ``cost:budget-usd``: a number (the app-wide budget) or ``{"StackName": 500, "*": 1000}``
   (per stack; ``*`` for every stack not named).
+- ``cost:require-prices``: true makes an unpriced estimate (a region or instance type the price
+  book lacks) an error annotation, failing ``cdk synth``; default false: a warning.
+- ``cost:max-price-age-days``: prices older than this many days get a synth warning (default
+  180).
+- ``cost:savings-plan``: a share off on-demand instance usage (``0.3``), or
+  ``{"share": 0.3, "commitment_usd_per_hour": 2.5, "name": "SageMaker Savings Plan 1y"}``;
+  estimates show the on-demand figure beside the discounted one.
 
 Every value is checked when a construct is created, so a malformed one fails before any node
 is added, with the construct's path. A scope's context cannot change once it has a child
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -29,12 +37,14 @@ from constructs import Construct
 
 from ..cost.advice import SAVING_WARN_SHARE
 from ..cost.base import PricingContext
+from ..cost.savings_plan import SavingsPlan
 from ..errors import ConfigurationError
 from ..pricing.price_book import PriceNotFoundError, load_price_book
 from ..spec.traffic import HOURS_PER_MONTH
 
-__all__ = ["CTX_BUDGET", "CTX_WARN_SHARE", "DEFAULT_REGION", "CostContext", "cost_context",
-           "remember"]
+__all__ = ["CTX_BUDGET", "CTX_MAX_PRICE_AGE", "CTX_REQUIRE_PRICES", "CTX_SAVINGS_PLAN",
+           "CTX_WARN_SHARE", "DEFAULT_MAX_PRICE_AGE_DAYS", "DEFAULT_REGION", "CostContext",
+           "cost_context", "remember"]
 
 DEFAULT_REGION = "us-east-1"
 """Where an environment-agnostic stack is priced (and the estimate says so)."""
@@ -43,6 +53,13 @@ CTX_HOURLY_OVERRIDES = "cost:hourly-overrides"
 CTX_HOURS_PER_MONTH = "cost:hours-per-month"
 CTX_WARN_SHARE = "cost:warn-saving-share"
 CTX_BUDGET = "cost:budget-usd"
+CTX_REQUIRE_PRICES = "cost:require-prices"
+CTX_MAX_PRICE_AGE = "cost:max-price-age-days"
+CTX_SAVINGS_PLAN = "cost:savings-plan"
+DEFAULT_MAX_PRICE_AGE_DAYS = 180.0
+"""Prices older than this (days) get a synth warning: AWS revises SageMaker prices a few times
+a year, and a reviewer holding this month's bill should know when a figure is older."""
+_PLAN_KEYS = {"share", "commitment_usd_per_hour", "name"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,11 @@ class CostContext:
     pricing: PricingContext
     warn_saving_share: float
     budget: float | dict[str, float] | None
+    require_prices: bool = False
+    """Context ``cost:require-prices``: an unpriced estimate is an error, not a warning."""
+    stale_prices: str | None = None
+    """Why the region's prices are older than ``cost:max-price-age-days`` (None: they are
+    not, or the book lacks the region)."""
 
 
 _CONTEXTS: WeakKeyDictionary[Any, CostContext] = WeakKeyDictionary()
@@ -123,20 +145,51 @@ def cost_context(scope: Construct, path: str, kind: str) -> CostContext:
         raise fail(CTX_BUDGET, budget, 'USD per month: a number (app-wide) or '
                    '{"StackName": 500, "*": 1000} (per stack)')
 
+    require = json_value(CTX_REQUIRE_PRICES)
+    if require is None:
+        require = False
+    if not isinstance(require, bool):
+        raise fail(CTX_REQUIRE_PRICES, require, "true or false")
+    max_age = json_value(CTX_MAX_PRICE_AGE)
+    if max_age is None:
+        max_age = DEFAULT_MAX_PRICE_AGE_DAYS
+    if not _is_number(max_age) or not max_age > 0:
+        raise fail(CTX_MAX_PRICE_AGE, max_age, "a number of days > 0, e.g. 180")
+    plan = _savings_plan(json_value(CTX_SAVINGS_PLAN), lambda value, allowed: fail(
+        CTX_SAVINGS_PLAN, value, allowed))
+
     stack = cdk.Stack.of(scope)
     region = stack.region
     assumed = cdk.Token.is_unresolved(region)
     priced_region = DEFAULT_REGION if assumed else region
-    try:
-        book.region(priced_region)
-    except PriceNotFoundError as error:
-        raise ConfigurationError.single(path, "region", priced_region, str(error),
-                                        kind=kind) from None
+    today = datetime.now(UTC).date()
     return CostContext(
         stack=stack, partition=stack.partition, region=region, account=stack.account,
-        pricing=PricingContext(book=book, region=priced_region, region_assumed=assumed,
-                               hours_per_month=float(hours)),
-        warn_saving_share=float(share), budget=budget)
+        pricing=PricingContext(book=book.lenient_view(), region=priced_region,
+                               region_assumed=assumed, hours_per_month=float(hours),
+                               savings_plan=plan),
+        warn_saving_share=float(share), budget=budget, require_prices=require,
+        stale_prices=book.staleness(priced_region, float(max_age), today))
+
+
+def _savings_plan(value: Any, fail: Any) -> SavingsPlan | None:
+    """Context ``cost:savings-plan``: a share, or ``{"share", "commitment_usd_per_hour",
+    "name"}``; ``fail(value, allowed)`` builds the error."""
+    allowed = ('a share off on-demand instance usage in [0, 1), e.g. 0.3, or {"share": 0.3, '
+               '"commitment_usd_per_hour": 2.5, "name": "SageMaker Savings Plan 1y"}')
+    if value is None:
+        return None
+    raw = {"share": value} if _is_number(value) else value
+    if not isinstance(raw, dict) or set(raw) - _PLAN_KEYS or "share" not in raw:
+        raise fail(value, allowed)
+    share, commitment = raw["share"], raw.get("commitment_usd_per_hour")
+    name = raw.get("name", "savings plan")
+    if (not _is_number(share) or not 0 <= share < 1
+            or (commitment is not None and (not _is_number(commitment) or commitment < 0))
+            or not isinstance(name, str) or not name.strip()):
+        raise fail(value, allowed)
+    return SavingsPlan(share=float(share), name=name.strip(), commitment_usd_per_hour=(
+        None if commitment is None else float(commitment)))
 
 
 def _is_number(value: Any) -> bool:

@@ -2,12 +2,15 @@
 
 A construct's props model is its signature: keyword arguments are validated into it once, with
 the construct's path in every error, before any node exists (``spec.base.validate_keywords``).
-The construct is priced then too (an unpriceable config fails at construction, never half-way
-through a synth), built by its subclass (:meth:`PricedConstruct._build`), and priced again at
-synth by the stack's aspect (``surface.py``), so that later changes count: the estimate goes
-into the template (``Metadata.CostEstimate`` on the main resource), into ``cdk synth`` output
-(an info annotation, or a warning when a feasible alternative saves at least
+The construct is priced then too, built by its subclass (:meth:`PricedConstruct._build`), and
+priced again at synth by the stack's aspect (``surface.py``), so that later changes count: the
+estimate goes into the template (``Metadata.CostEstimate`` on the main resource), into ``cdk
+synth`` output (an info annotation, or a warning when a feasible alternative saves at least
 ``cost:warn-saving-share``), and the construct's own budget is enforced.
+
+A price the book lacks (a region, an instance type) leaves the estimate unpriced rather than
+failing: the construct synthesizes, and the annotation is a warning (``constructs-lib:unpriced``)
+naming what is missing and what prices it, or an error with context ``cost:require-prices``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from constructs import Construct
 
 from ..cost.advice import should_warn
 from ..cost.base import PricingContext
-from ..cost.budget import own_budget_error
+from ..cost.budget import own_budget_error, own_budget_unknown
 from ..cost.estimate import Alternative, CostEstimate
 from ..errors import ConfigurationError
 from ..pricing.price_book import PriceNotFoundError
@@ -30,11 +33,14 @@ from ..spec.hosting import PricedProps
 from . import surface
 from .context import cost_context, remember
 from .paths import check_same_app, construct_path
+from .surface import BUDGET_UNKNOWN_ID
 
-__all__ = ["SOURCE_KEY", "WARNING_ID", "PricedConstruct"]
+__all__ = ["BUDGET_UNKNOWN_ID", "SOURCE_KEY", "UNPRICED_ID", "WARNING_ID", "PricedConstruct"]
 
 WARNING_ID = "constructs-lib:cheaper-alternative"
 """Id of the cheaper-alternative warning (``cdk.Annotations.acknowledge_warning`` takes it)."""
+UNPRICED_ID = "constructs-lib:unpriced"
+"""Id of the warning on a construct whose estimate is unpriced."""
 SOURCE_KEY = "ConstructsLib"
 """Metadata key beside ``CostEstimate``: the construct path and class that produced it."""
 
@@ -79,7 +85,7 @@ class PricedConstruct(Construct, Generic[P]):
         self._annotations_of: cdk.Annotations | None = None
         self._main = self._build(preflight)
         self.node.default_child = self._main  # the escape hatch CDK users reach for first
-        surface.register(self, context.stack, self._main, context.budget)
+        surface.register(self, context.stack, self._main, context.budget, context.stale_prices)
 
     # --- what subclasses provide ------------------------------------------------------------
 
@@ -146,7 +152,13 @@ class PricedConstruct(Construct, Generic[P]):
                                              "construct": type(self).__name__})
         annotations = self._annotations()
         alternative = should_warn(estimate, self.cost_context.warn_saving_share)
-        if alternative is not None:
+        if estimate.monthly_usd is None:
+            text = f"{estimate.summary()} The template and the cost report show it unpriced."
+            if self.cost_context.require_prices:
+                annotations.add_error(f"{text} (context 'cost:require-prices' is true)")
+            else:
+                annotations.add_warning_v2(UNPRICED_ID, text)
+        elif alternative is not None:
             annotations.add_warning_v2(WARNING_ID, _warning_text(estimate, alternative))
         else:
             annotations.add_info(estimate.summary())
@@ -154,6 +166,9 @@ class PricedConstruct(Construct, Generic[P]):
         error = own_budget_error(self.construct_path, estimate, self.max_monthly_usd)
         if error:
             annotations.add_error(error)
+        unknown = own_budget_unknown(self.construct_path, estimate, self.max_monthly_usd)
+        if unknown:
+            annotations.add_warning_v2(BUDGET_UNKNOWN_ID, unknown)
         return estimate
 
     def _annotations(self) -> cdk.Annotations:
@@ -178,9 +193,9 @@ def _priced(price: Callable[[], CostEstimate], path: str, kind: str) -> CostEsti
 
 def _warning_text(estimate: CostEstimate, alt: Alternative) -> str:
     """The cheaper-alternative warning: the alternative, the saving and the break-even volume."""
-    saving = estimate.monthly_usd - alt.monthly_usd
-    text = (f"{estimate.summary()} (saves ${saving:,.2f}/month, "
-            f"{saving / estimate.monthly_usd:.0%})")
+    own = estimate.monthly_usd or 0.0
+    saving = own - alt.monthly_usd
+    text = f"{estimate.summary()} (saves ${saving:,.2f}/month, {saving / own:.0%})"
     volume = estimate.traffic.get("requests_per_month", 0)
     if alt.break_even_requests_per_month is not None:
         text += (f"; break-even at {alt.break_even_requests_per_month:,.0f} requests/month "

@@ -4,17 +4,19 @@ For each kind in the registry (``kinds.KINDS``) other than the endpoint's own: s
 SageMaker's limits rule it out (each kind's ``infeasibility``), else build its cost model and
 find the break-even volume against the endpoint's own cost model by bisection (``breakeven``).
 A kind the price book cannot price in the region (no serverless rates yet, say) is left out
-rather than failing the endpoint's own estimate.
+rather than failing the endpoint's own estimate (alternatives are priced with the strict book);
+an unpriced estimate has no alternatives (there is nothing to compare them with), and a
+break-even point is left out where the endpoint's own cost is unpriced.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from ..pricing.price_book import PriceNotFoundError
-from .base import CostModel, PricingContext
+from .base import CostModel, PricingContext, is_unpriced
 from .breakeven import break_even
 from .estimate import Alternative, CostEstimate, round_usd
 from .kinds import KINDS
@@ -35,7 +37,8 @@ warning (CDK context ``cost:warn-saving-share`` overrides it)."""
 
 
 def exact_usd(estimate: CostEstimate) -> float:
-    """The monthly total without the 2-decimal rounding of ``monthly_usd`` (for bisection)."""
+    """The monthly total without the 2-decimal rounding of ``monthly_usd`` (for bisection);
+    NaN when unpriced."""
     return sum(line.monthly_usd for line in estimate.lines)
 
 
@@ -75,6 +78,9 @@ def alternatives(kind: str, own: CostModel, workload: Workload, ctx: PricingCont
     volume = workload.volume
     # The own cost at a volume is computed once, not once per kind (they scan the same grid).
     own_usd = functools.cache(workload.volume_cost(own))
+    if is_unpriced(own_usd(volume)):
+        return []
+    strict = ctx.strict()
     out = []
     for option in KINDS.values():
         if option.kind == kind or (kinds is not None and option.kind not in kinds):
@@ -82,16 +88,31 @@ def alternatives(kind: str, own: CostModel, workload: Workload, ctx: PricingCont
         if option.infeasibility(workload):
             continue
         try:
-            model = option.model(workload, ctx)
+            model = option.model(workload, strict)
             monthly_usd = round_usd(model.usd(workload.load_at(volume)))
         except PriceNotFoundError:
             continue
-        point = break_even(own_usd, workload.volume_cost(model), near=volume,
-                           digits=_DIGITS)
+        try:
+            point = break_even(_priced(own_usd), workload.volume_cost(model), near=volume,
+                               digits=_DIGITS)
+        except PriceNotFoundError:
+            point = None
         out.append(Alternative(kind=option.kind, monthly_usd=monthly_usd,
                                note=option.note(workload),
                                break_even_requests_per_month=_significant(point)))
     return out
+
+
+def _priced(cost: Callable[[float], float]) -> Callable[[float], float]:
+    """``cost``, raising ``PriceNotFoundError`` at a volume it cannot price."""
+
+    def priced(volume: float) -> float:
+        usd = cost(volume)
+        if is_unpriced(usd):
+            raise PriceNotFoundError(f"unpriced at {volume:g} a month")
+        return usd
+
+    return priced
 
 
 def advise(own: CostModel, workload: Workload) -> CostEstimate:
@@ -101,8 +122,8 @@ def advise(own: CostModel, workload: Workload) -> CostEstimate:
 
 def should_warn(estimate: CostEstimate, share: float = SAVING_WARN_SHARE) -> Alternative | None:
     """The cheapest alternative when it saves at least ``share`` of the estimate, else None."""
-    alt = estimate.cheapest_alternative
-    if alt is None or estimate.monthly_usd <= 0:
+    alt, own = estimate.cheapest_alternative, estimate.monthly_usd
+    if alt is None or own is None or own <= 0:
         return None
-    saving = estimate.monthly_usd - alt.monthly_usd
-    return alt if saving >= share * estimate.monthly_usd else None
+    saving = own - alt.monthly_usd
+    return alt if saving >= share * own else None

@@ -190,7 +190,7 @@ class AsyncCost(MeteredCost):
                  concurrency_per_instance: int = 1, warm_up_s: float = ASYNC_WARM_UP_S,
                  scale_in_cooldown_s: float = 300.0) -> None:
         super().__init__(traffic, ctx)
-        rate = ctx.book.hosting_usd_per_hour(ctx.region, instance_type)
+        rate = ctx.book.async_usd_per_hour(ctx.region, instance_type)
         self.meters = (Meter(f"{instance_type} async hosting", "instance-hour", rate),
                        *data_processed_meters(ctx))
         self._profile = _AsyncProfile.of(traffic, min_instances, max_instances,

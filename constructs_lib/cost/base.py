@@ -11,20 +11,29 @@ Every built-in kind is a :class:`MeteredCost`: its lines are :class:`Meter` s fi
 ``__init__`` (item, unit, rate) read at a volume by :meth:`MeteredCost.quantities`, so
 :meth:`CostModel.usd` can sum ``quantity × rate`` without building line items (a break-even
 search evaluates it dozens of times per alternative).
+
+The pricing context is the one place that turns the on-demand lines into what is billed: a
+savings plan (:class:`PricingContext` ``savings_plan``) takes its share off the instance-hour
+lines, in :meth:`CostModel.usd` and as a line of its own in :meth:`CostModel.estimate`. A rate
+the book lacks is NaN (``pricing.rates.MissingRate``): the estimate is then unpriced, its
+reason taken from the rate.
 """
 
 from __future__ import annotations
 
+import math
 import operator
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple
 
 from ..pricing.price_book import PriceBook
+from ..pricing.rates import missing_reasons, rate_notes
 from ..spec.traffic import HOURS_PER_MONTH, TrafficHint
-from .estimate import CostEstimate, EndpointKind, LineItem
+from .estimate import INSTANCE_HOUR, CostEstimate, EndpointKind, LineItem
+from .savings_plan import SavingsPlan
 
 __all__ = [
     "KB_PER_GB",
@@ -36,6 +45,7 @@ __all__ = [
     "data_processed_gb",
     "data_processed_lines",
     "data_processed_meters",
+    "is_unpriced",
 ]
 
 KB_PER_GB = 1024.0 * 1024.0
@@ -43,12 +53,14 @@ KB_PER_GB = 1024.0 * 1024.0
 
 @dataclass(frozen=True)
 class PricingContext:
-    """Where and with which book to price: the region, whether it was assumed, the month."""
+    """Where and with which book to price: the region, whether it was assumed, the month, and
+    the savings plan (or negotiated share off instance usage) that applies."""
 
     book: PriceBook
     region: str
     region_assumed: bool = False
     hours_per_month: float = HOURS_PER_MONTH
+    savings_plan: SavingsPlan | None = None
 
     def base_assumptions(self) -> list[str]:
         out = [f"{self.hours_per_month:g} hours per month"]
@@ -57,6 +69,30 @@ class PricingContext:
                 f"stack has no region (environment-agnostic): priced as {self.region}"
             )
         return out
+
+    def strict(self) -> PricingContext:
+        """This context with a book that raises ``PriceNotFoundError`` for a missing price
+        (advice leaves out an alternative it cannot price rather than report it unpriced)."""
+        book = self.book.strict_view()
+        return self if book is self.book else replace(self, book=book)
+
+    def billed_usd(self, on_demand_usd: float, instance_usd: float) -> float:
+        """What is billed for ``on_demand_usd`` a month of which ``instance_usd`` is
+        instance usage: the savings plan's discount taken off."""
+        plan = self.savings_plan
+        if plan is None:
+            return on_demand_usd
+        return on_demand_usd - plan.discount_usd(instance_usd, self.hours_per_month)
+
+    def savings_line(self, instance_usd: float) -> LineItem | None:
+        """The savings plan as a line (a negative amount) for ``instance_usd`` a month of
+        on-demand instance usage; None without a plan or usage."""
+        plan = self.savings_plan
+        if plan is None or not instance_usd > 0:
+            return None
+        covered = plan.covered_usd(instance_usd, self.hours_per_month)
+        return LineItem(f"{plan.name} ({plan.share:.0%} off instance usage)", covered,
+                        "USD of on-demand instance usage", -plan.share)
 
 
 class Load(NamedTuple):
@@ -132,20 +168,47 @@ class CostModel(ABC):
         return []
 
     def usd(self, load: Load) -> float:
-        """USD a month at ``load``, unrounded: the sum of the lines, in line order."""
-        return sum(line.monthly_usd for line in self.lines(load))
+        """USD a month at ``load``, unrounded: the sum of the lines, in line order, less the
+        savings plan's discount (NaN when a rate is missing)."""
+        lines = self.lines(load)
+        total: float = sum(line.monthly_usd for line in lines)
+        if self.ctx.savings_plan is None:
+            return total
+        return self.ctx.billed_usd(total, _instance_usd(lines))
 
     def estimate(self) -> CostEstimate:
-        """The estimate at the hint's own volume (no alternatives: see ``advice.advise``)."""
-        load = self.own_load
+        """The estimate at the hint's own volume (no alternatives: see ``advice.advise``): its
+        lines, the savings plan's line, the assumptions (the context's, the model's, the
+        rates'), unpriced with the missing rates' reasons when the book lacks one."""
+        load, ctx = self.own_load, self.ctx
+        lines = self.lines(load)
+        rates = [line.unit_usd for line in lines]
+        notes = ctx.base_assumptions() + self.notes(load) + rate_notes(rates)
+        missing = missing_reasons(rates)
+        plan_name, on_demand = None, None
+        total: float = sum(line.monthly_usd for line in lines)
+        discount = None if missing else ctx.savings_line(_instance_usd(lines))
+        if discount is not None and ctx.savings_plan is not None:
+            plan_name, on_demand = ctx.savings_plan.name, total
+            lines = [*lines, discount]
+            notes.append(ctx.savings_plan.describe())
         return CostEstimate(
             kind=self.kind,
-            region=self.ctx.region,
-            lines=tuple(self.lines(load)),
-            assumptions=tuple(self.ctx.base_assumptions() + self.notes(load)),
-            price_book=self.ctx.book.label_for(self.ctx.region),
+            region=ctx.region,
+            lines=tuple(lines),
+            assumptions=tuple(notes),
+            price_book=ctx.book.label_for(ctx.region),
             traffic=self.traffic.as_metadata(),
+            unpriced="; ".join(missing) or None,
+            price_date=ctx.book.price_date(ctx.region),
+            savings_plan=plan_name,
+            on_demand_usd=on_demand,
         )
+
+
+def _instance_usd(lines: Sequence[LineItem]) -> float:
+    """USD a month of instance usage (what a savings plan discounts) among ``lines``."""
+    return sum(line.monthly_usd for line in lines if line.unit == INSTANCE_HOUR)
 
 
 class MeteredCost(CostModel):
@@ -166,15 +229,26 @@ class MeteredCost(CostModel):
 
     def usd(self, load: Load) -> float:
         """The sum of :meth:`lines`' ``monthly_usd`` (``quantity × unit_usd``, in line order)
-        to the last bit, without building the lines."""
+        to the last bit, without building the lines; less the savings plan's discount."""
         quantities = self.quantities(load)
         if None in quantities:
-            return sum(quantity * meter.unit_usd
-                       for meter, quantity in zip(self.meters, quantities, strict=True)
-                       if quantity is not None)
-        total: float = sum(map(operator.mul, quantities, self._unit_usd))
-        return total
+            total: float = sum(quantity * meter.unit_usd
+                               for meter, quantity in zip(self.meters, quantities, strict=True)
+                               if quantity is not None)
+        else:
+            total = sum(map(operator.mul, quantities, self._unit_usd))
+        if self.ctx.savings_plan is None:
+            return total
+        instance: float = sum(quantity * meter.unit_usd
+                              for meter, quantity in zip(self.meters, quantities, strict=True)
+                              if quantity is not None and meter.unit == INSTANCE_HOUR)
+        return self.ctx.billed_usd(total, instance)
 
     @cached_property
     def _unit_usd(self) -> tuple[float, ...]:
         return tuple(meter.unit_usd for meter in self.meters)
+
+
+def is_unpriced(usd: float) -> bool:
+    """Whether a figure from :meth:`CostModel.usd` lacks a rate (NaN)."""
+    return math.isnan(usd)

@@ -39,6 +39,9 @@ def _diff(args: argparse.Namespace) -> int:
         pct = "∞" if diff.delta_percent is None else f"{diff.delta_percent:.1f}"
         failures.append(f"monthly cost increase {pct}% is above --fail-above-percent "
                         f"{args.fail_above_percent:g}%")
+    if diff.unpriced and (args.fail_above is not None or args.fail_above_percent is not None):
+        print(f"cost diff: {len(diff.unpriced)} endpoint(s) unpriced are not in the delta "
+              "(gate on them with context cost:require-prices at synth)", file=sys.stderr)
     for failure in failures:
         print(f"cost diff: {failure}", file=sys.stderr)
     return EXIT_OVER_LIMIT if failures else 0

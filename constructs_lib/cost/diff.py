@@ -4,6 +4,7 @@ Endpoints are matched by stack and construct path. Each added or removed endpoin
 whose monthly cost or kind changed, gets
 its before, after and delta, and the drivers of the change read from the two metadata entries:
 kind, instance type, instance-hours (count and scaling), traffic fields, region, price book.
+An unpriced side has no figure: its delta is unknown, the totals leave it out and say so.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .report import ReportRow, collect
+from .report import ReportRow, collect, priced_total
 
 __all__ = ["COMMENT_MARKER", "CostDiff", "EndpointChange", "diff_cdk_out", "drivers",
            "render_diff_json", "render_diff_markdown"]
@@ -35,16 +36,27 @@ class EndpointChange:
     drivers: tuple[str, ...] = ()
 
     @property
-    def before_usd(self) -> float:
-        return float(self.before["monthly_usd"]) if self.before else 0.0
+    def before_usd(self) -> float | None:
+        """USD a month before (0 when added; None when unpriced)."""
+        return _side_usd(self.before)
 
     @property
-    def after_usd(self) -> float:
-        return float(self.after["monthly_usd"]) if self.after else 0.0
+    def after_usd(self) -> float | None:
+        """USD a month after (0 when removed; None when unpriced)."""
+        return _side_usd(self.after)
 
     @property
-    def delta_usd(self) -> float:
-        return round(self.after_usd - self.before_usd, 2)
+    def delta_usd(self) -> float | None:
+        """The change, USD a month; None when either side is unpriced."""
+        before, after = self.before_usd, self.after_usd
+        return None if before is None or after is None else round(after - before, 2)
+
+
+def _side_usd(estimate: dict[str, Any] | None) -> float | None:
+    if estimate is None:
+        return 0.0
+    usd = estimate.get("monthly_usd")
+    return None if usd is None else float(usd)
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,8 @@ class CostDiff:
     after_total: float
     warnings: tuple[str, ...] = field(default=())
     unchanged: int = 0
+    unpriced: tuple[str, ...] = field(default=())
+    """Paths of this PR's endpoints whose estimate is unpriced (left out of the totals)."""
 
     @property
     def delta(self) -> float:
@@ -105,7 +119,7 @@ def drivers(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         old_lines = {line["item"]: line for line in before.get("lines", [])}
         for line in after.get("lines", []):
             was = old_lines.get(line["item"])
-            if was is None or was["monthly_usd"] != line["monthly_usd"]:
+            if was is None or was.get("monthly_usd") != line.get("monthly_usd"):
                 out.append(f"{line['item']} {_fmt(was['quantity']) if was else '-'} → "
                            f"{_fmt(line['quantity'])} {line['unit']}")
     return out or ["estimate details (assumptions or alternatives)"]
@@ -114,15 +128,15 @@ def drivers(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 def _warnings(rows: list[ReportRow], share: float) -> list[str]:
     out = []
     for row in rows:
-        alt = row.cheapest_alternative
-        if alt is None or row.monthly_usd <= 0:
+        alt, own = row.cheapest_alternative, row.monthly_usd
+        if alt is None or own is None or own <= 0:
             continue
-        saving = row.monthly_usd - alt["monthly_usd"]
-        if saving < share * row.monthly_usd:
+        saving = own - alt["monthly_usd"]
+        if saving < share * own:
             continue
-        text = (f"`{row.path}` ({row.kind}, ${row.monthly_usd:,.2f}/month): {alt['kind']} would "
+        text = (f"`{row.path}` ({row.kind}, ${own:,.2f}/month): {alt['kind']} would "
                 f"cost ${alt['monthly_usd']:,.2f}/month, saving ${saving:,.2f} "
-                f"({saving / row.monthly_usd:.0%})")
+                f"({saving / own:.0%})")
         if alt.get("break_even_requests_per_month") is not None:
             text += f"; break-even at {alt['break_even_requests_per_month']:,.0f} requests/month"
         out.append(f"{text}. {alt['note']}.")
@@ -144,21 +158,25 @@ def diff_cdk_out(base: str | Path, head: str | Path, *, warn_share: float = 0.30
             changes.append(EndpointChange(*key, "removed", a.estimate, None,
                                           (f"removed {a.kind} endpoint",)))
         elif a is not None and b is not None:
-            if a.monthly_usd == b.monthly_usd and a.kind == b.kind:
+            if (a.monthly_usd == b.monthly_usd and a.kind == b.kind
+                    and a.unpriced == b.unpriced):
                 unchanged += 1  # same cost and kind: details (labels, notes) are not news
                 continue
             changes.append(EndpointChange(*key, "changed", a.estimate, b.estimate,
                                           tuple(drivers(a.estimate, b.estimate))))
     return CostDiff(
         changes=tuple(changes),
-        before_total=round(sum(r.monthly_usd for r in old.values()), 2),
-        after_total=round(sum(r.monthly_usd for r in new_rows), 2),
+        before_total=priced_total(list(old.values())),
+        after_total=priced_total(new_rows),
         warnings=tuple(_warnings(new_rows, warn_share)),
         unchanged=unchanged,
+        unpriced=tuple(r.path for r in new_rows if r.unpriced),
     )
 
 
-def _usd(value: float, signed: bool = False) -> str:
+def _usd(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "unpriced" if not signed else "unknown"
     negative = "-" if value < 0 else ""
     sign = ("+" if value > 0 else negative or "±") if signed else negative
     return f"{sign}${abs(value):,.2f}"
@@ -191,14 +209,20 @@ def render_diff_markdown(diff: CostDiff) -> str:
         f"| **Delta** | **{_usd(diff.delta, True)}** ({_percent(diff.delta_percent)}) |",
         "",
     ]
+    if diff.unpriced:
+        out += [f"⚠️ {len(diff.unpriced)} endpoint(s) unpriced in this PR, left out of the "
+                f"totals: {', '.join(f'`{p}`' for p in diff.unpriced)} (the cost report says "
+                "what prices them).", ""]
     if diff.changes:
         out += ["| Endpoint | Change | Before | After | Delta | Why |",
                 "|---|---|---:|---:|---:|---|"]
         for c in diff.changes:
             before = _usd(c.before_usd) if c.before else "-"
             after = _usd(c.after_usd) if c.after else "-"
+            why = list(c.drivers) + [f"unpriced: {e['unpriced']}" for e in (c.after,)
+                                     if e is not None and e.get("monthly_usd") is None]
             out.append(f"| `{c.path}` | {c.change} | {before} | {after} | "
-                       f"{_usd(c.delta_usd, True)} | {'; '.join(c.drivers)} |")
+                       f"{_usd(c.delta_usd, True)} | {'; '.join(why)} |")
         out.append("")
     else:
         out += ["No endpoint's estimate changed.", ""]
@@ -221,6 +245,7 @@ def render_diff_json(diff: CostDiff) -> str:
         "delta_monthly_usd": diff.delta,
         "delta_percent": None if diff.delta_percent is None else round(diff.delta_percent, 2),
         "unchanged": diff.unchanged,
+        "unpriced": list(diff.unpriced),
         "changes": [
             {"stack": c.stack, "path": c.path, "change": c.change,
              "before_monthly_usd": c.before_usd if c.before else None,

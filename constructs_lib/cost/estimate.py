@@ -2,17 +2,27 @@
 
 Plain frozen dataclasses (no CDK, no I/O): built in microseconds, serialised to the
 ``Metadata.CostEstimate`` contract by :meth:`CostEstimate.to_metadata`.
+
+An estimate is *unpriced* when a rate it needs is not in the price book (a region or an
+instance type the book lacks): its ``monthly_usd`` is None and ``unpriced`` says what is
+missing and how to price it; its lines still carry their quantities (an unpriced line's
+``unit_usd`` and ``monthly_usd`` are None in the metadata).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-__all__ = ["Alternative", "CostEstimate", "EndpointKind", "LineItem", "round_usd"]
+__all__ = ["INSTANCE_HOUR", "Alternative", "CostEstimate", "EndpointKind", "LineItem",
+           "format_usd", "round_usd"]
 
 EndpointKind = Literal["realtime", "serverless", "async", "batch", "multimodel"]
+
+INSTANCE_HOUR = "instance-hour"
+"""The unit of instance usage (hosting, async, batch): what a savings plan discounts."""
 
 
 def round_usd(value: float) -> float:
@@ -21,6 +31,13 @@ def round_usd(value: float) -> float:
 
 
 _usd = round_usd
+
+
+def format_usd(value: float | None) -> str:
+    """``$1,234.56``, or ``unpriced`` for a figure that has none (None or NaN)."""
+    if value is None or math.isnan(value):
+        return "unpriced"
+    return f"${value:,.2f}"
 
 
 @dataclass(frozen=True)
@@ -37,14 +54,18 @@ class LineItem:
     def monthly_usd(self) -> float:
         return self.quantity * self.unit_usd
 
+    @property
+    def priced(self) -> bool:
+        return not math.isnan(self.unit_usd)
+
     def to_metadata(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "item": self.item,
-            "quantity": round(self.quantity, 4),
-            "unit": self.unit,
-            "unit_usd": self.unit_usd,
-            "monthly_usd": _usd(self.monthly_usd),
-        }
+        """The line as the template holds it; an unpriced line has no ``unit_usd`` and no
+        ``monthly_usd`` (CDK drops null values from metadata)."""
+        out: dict[str, Any] = {"item": self.item, "quantity": round(self.quantity, 4),
+                               "unit": self.unit}
+        if self.priced:
+            out["unit_usd"] = float(self.unit_usd)
+            out["monthly_usd"] = _usd(self.monthly_usd)
         if self.variant is not None:
             out["variant"] = self.variant
         return out
@@ -69,7 +90,13 @@ class Alternative:
 
 @dataclass(frozen=True)
 class CostEstimate:
-    """A monthly estimate for one construct; ``to_metadata()`` is the template contract."""
+    """A monthly estimate for one construct; ``to_metadata()`` is the template contract.
+
+    ``unpriced``: why the estimate has no total (a rate the book lacks, and how to price it).
+    ``price_date``: the date of the region's prices in the book. With a savings plan,
+    ``savings_plan`` names it and ``on_demand_usd`` is the total before it (its discount is
+    one of the lines).
+    """
 
     kind: EndpointKind
     region: str
@@ -80,45 +107,78 @@ class CostEstimate:
     alternatives: tuple[Alternative, ...] = ()
     currency: str = "USD"
     budget_usd: float | None = field(default=None, compare=False)
+    unpriced: str | None = None
+    price_date: str | None = None
+    savings_plan: str | None = None
+    on_demand_usd: float | None = None
 
     @property
-    def monthly_usd(self) -> float:
-        return _usd(sum(line.monthly_usd for line in self.lines))
+    def monthly_usd(self) -> float | None:
+        """USD a month, to the cent; None when unpriced."""
+        total = sum(line.monthly_usd for line in self.lines)
+        return None if self.unpriced or math.isnan(total) else _usd(total)
+
+    @property
+    def on_demand_monthly_usd(self) -> float | None:
+        """The total before the savings plan, to the cent (None without one, or unpriced)."""
+        if self.on_demand_usd is None or self.monthly_usd is None:
+            return None
+        return _usd(self.on_demand_usd)
 
     @property
     def main_driver(self) -> str:
-        """The line that costs the most, as a short phrase for reports."""
+        """The line that costs the most (an unpriced line first), as a short phrase."""
         if not self.lines:
             return "nothing billed"
-        top = max(self.lines, key=lambda line: line.monthly_usd)
+        top = max(self.lines, key=lambda line: line.monthly_usd if line.priced else math.inf)
         who = f"{top.variant}: " if top.variant else ""
-        return f"{who}{top.item} ({_fmt_qty(top.quantity)} {top.unit})"
+        unpriced = "" if top.priced else ", unpriced"
+        return f"{who}{top.item} ({_fmt_qty(top.quantity)} {top.unit}{unpriced})"
 
     @property
     def cheapest_alternative(self) -> Alternative | None:
-        cheaper = [a for a in self.alternatives if a.monthly_usd < self.monthly_usd]
+        own = self.monthly_usd
+        if own is None:
+            return None
+        cheaper = [a for a in self.alternatives if a.monthly_usd < own]
         return min(cheaper, key=lambda a: a.monthly_usd) if cheaper else None
 
     def with_alternatives(self, alternatives: Sequence[Alternative]) -> CostEstimate:
         return replace(self, alternatives=tuple(alternatives))
 
     def to_metadata(self) -> dict[str, Any]:
-        return {
-            "monthly_usd": self.monthly_usd,
-            "currency": self.currency,
-            "region": self.region,
-            "kind": self.kind,
+        """The ``Metadata.CostEstimate`` contract (ARCHITECTURE.md). An unpriced estimate has
+        ``unpriced`` (the reason) and no ``monthly_usd``: CDK drops null values from metadata,
+        so readers take a missing figure as null."""
+        out: dict[str, Any] = {"monthly_usd": self.monthly_usd, "currency": self.currency,
+                               "region": self.region, "kind": self.kind}
+        if self.monthly_usd is None:
+            del out["monthly_usd"]
+            out["unpriced"] = self.unpriced or "a rate of this estimate is not in the price book"
+        if self.savings_plan is not None and self.on_demand_monthly_usd is not None:
+            out["savings_plan"] = self.savings_plan
+            out["on_demand_monthly_usd"] = self.on_demand_monthly_usd
+        out.update({
             "lines": [line.to_metadata() for line in self.lines],
             "assumptions": list(self.assumptions),
             "alternatives": [alt.to_metadata() for alt in self.alternatives],
             "price_book": self.price_book,
-            "traffic": dict(self.traffic),
-        }
+        })
+        if self.price_date is not None:
+            out["price_date"] = self.price_date
+        out["traffic"] = dict(self.traffic)
+        return out
 
     def summary(self) -> str:
         """One line for ``cdk synth`` output."""
-        text = (f"Estimated ${self.monthly_usd:,.2f}/month ({self.kind}, {self.region}): "
-                f"{self.main_driver}")
+        if self.monthly_usd is None:
+            return (f"Unpriced ({self.kind}, {self.region}): {self.main_driver}. "
+                    f"{self.unpriced or 'A rate is not in the price book.'}")
+        text = f"Estimated ${self.monthly_usd:,.2f}/month"
+        if self.savings_plan is not None and self.on_demand_monthly_usd is not None:
+            text += (f" with {self.savings_plan} (on-demand "
+                     f"${self.on_demand_monthly_usd:,.2f}/month)")
+        text += f" ({self.kind}, {self.region}): {self.main_driver}"
         alt = self.cheapest_alternative
         if alt is not None:
             text += f"; {alt.kind} would cost ${alt.monthly_usd:,.2f}/month"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..spec.scaling import AutoscalingOptions
 from ..spec.traffic import TrafficHint, scale_traffic
 from .base import CostModel, Load, MeteredCost, PricingContext
-from .estimate import Alternative, EndpointKind, round_usd
+from .estimate import Alternative, EndpointKind, format_usd, round_usd
 from .realtime import RealTimeCost
 
 __all__ = [
@@ -95,7 +95,7 @@ class FleetCost(MeteredCost):
                                              self._part_loads(load), strict=True):
             role = (f"shadow: receives a copy of {share:.0%} of requests and serves no responses"
                     if v.shadow else f"weight {v.weight:g}: {share:.0%} of requests")
-            notes.append(f"variant {v.name} ({role}) ${round_usd(part.usd(part_load)):,.2f}/month")
+            notes.append(f"variant {v.name} ({role}) {format_usd(part.usd(part_load))}/month")
             notes += [f"{v.name}: {note}" for note in part.notes(part_load)]
         return notes
 

@@ -15,7 +15,7 @@ from ..spec.scaling import AutoscalingOptions
 from ..spec.traffic import TrafficHint
 from .advice import alternatives
 from .base import MeteredCost, PricingContext
-from .estimate import Alternative, CostEstimate
+from .estimate import Alternative, CostEstimate, format_usd
 from .fleet import FleetCost, VariantSpec, dedicated_endpoints, model_shares
 from .realtime import RealTimeCost
 from .workload import Workload
@@ -46,17 +46,20 @@ def multimodel_estimate(
     estimate = fleet.estimate()
     notes = list(estimate.assumptions)
     found: list[Alternative] = []
+    total = estimate.monthly_usd
     if models:
-        total = estimate.monthly_usd
-        notes.append(f"{len(models)} models share the fleet: ${total / len(models):,.2f}"
+        per_model = None if total is None else total / len(models)
+        notes.append(f"{len(models)} models share the fleet: {format_usd(per_model)}"
                      "/month per model on average; each model's share below is by compute "
                      "time (requests × duration)")
-        notes += [f"model {name}: {share:.1%} = ${share * total:,.2f}/month"
+        notes += [f"model {name}: {share:.1%} = "
+                  f"{format_usd(None if total is None else share * total)}/month"
                   for name, share in model_shares(models).items()]
         notes.append("fleet peak = sum of the models' peaks (assumed to coincide); "
                      "model loading and cache misses are not priced")
-        found.append(dedicated_endpoints(models, instance_type=instance_type, ctx=ctx,
-                                         autoscaling=autoscaling))
+        if total is not None:
+            found.append(dedicated_endpoints(models, instance_type=instance_type,
+                                             ctx=ctx.strict(), autoscaling=autoscaling))
     # Of the other kinds only serverless can host many models (one endpoint each); async
     # and single-model real-time have no multi-model mode.
     for alt in alternatives("multimodel", own, Workload(traffic, instance_type), ctx,
@@ -64,9 +67,8 @@ def multimodel_estimate(
         found.append(replace(
             alt, note=alt.note.replace("ServerlessEndpoint", "one ServerlessEndpoint per model")
             + " (serverless has no multi-model mode)"))
-    return CostEstimate(
-        kind="multimodel", region=estimate.region, lines=estimate.lines,
-        assumptions=tuple(notes), price_book=estimate.price_book,
+    return replace(
+        estimate, kind="multimodel", assumptions=tuple(notes),
         traffic=({**traffic.as_metadata(),
                   "models": {n: h.as_metadata() for n, h in models.items()}}
                  if models else traffic.as_metadata()),

@@ -2,17 +2,20 @@
 
 Works on any ``cdk.out``: it reads ``manifest.json``, each stack's template, and the
 ``Metadata.CostEstimate`` of its resources; construct paths come from the manifest's
-logical-id entries, so path metadata need not be enabled.
+logical-id entries, so path metadata need not be enabled. An unpriced estimate
+(``monthly_usd`` null) is a row marked unpriced, its reason below the table, and the total
+says how many it leaves out.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ReportRow", "collect", "render_json", "render_markdown"]
+__all__ = ["ReportRow", "collect", "priced_total", "render_json", "render_markdown"]
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,17 @@ class ReportRow:
     estimate: dict[str, Any]
 
     @property
-    def monthly_usd(self) -> float:
-        return float(self.estimate["monthly_usd"])
+    def monthly_usd(self) -> float | None:
+        """USD a month; None when the estimate is unpriced."""
+        usd = self.estimate.get("monthly_usd")
+        return None if usd is None else float(usd)
+
+    @property
+    def unpriced(self) -> str | None:
+        """Why the estimate is unpriced (None: it is priced)."""
+        if self.monthly_usd is not None:
+            return None
+        return str(self.estimate.get("unpriced") or "no monthly_usd in the estimate")
 
     @property
     def kind(self) -> str:
@@ -35,17 +47,26 @@ class ReportRow:
         lines = self.estimate.get("lines") or []
         if not lines:
             return "nothing billed"
-        top = max(lines, key=lambda line: line["monthly_usd"])
+        top = max(lines, key=lambda line: math.inf if line.get("monthly_usd") is None
+                  else line["monthly_usd"])
         who = f"{top['variant']}: " if top.get("variant") else ""
         qty = top["quantity"]
         qty_text = f"{qty:,.0f}" if qty >= 100 or float(qty).is_integer() else f"{qty:,.2f}"
-        return f"{who}{top['item']} ({qty_text} {top['unit']})"
+        unpriced = ", unpriced" if top.get("monthly_usd") is None else ""
+        return f"{who}{top['item']} ({qty_text} {top['unit']}{unpriced})"
 
     @property
     def cheapest_alternative(self) -> dict[str, Any] | None:
-        cheaper = [a for a in self.estimate.get("alternatives", [])
-                   if a["monthly_usd"] < self.monthly_usd]
+        own = self.monthly_usd
+        if own is None:
+            return None
+        cheaper = [a for a in self.estimate.get("alternatives", []) if a["monthly_usd"] < own]
         return min(cheaper, key=lambda a: a["monthly_usd"]) if cheaper else None
+
+
+def priced_total(rows: list[ReportRow]) -> float:
+    """The sum of the priced rows, to the cent."""
+    return round(sum(usd for r in rows if (usd := r.monthly_usd) is not None), 2)
 
 
 SOURCE_KEY = "ConstructsLib"
@@ -94,8 +115,16 @@ def collect(cdk_out: str | Path) -> list[ReportRow]:
     return sorted(rows, key=lambda r: (r.stack, r.path))
 
 
-def _usd(value: float) -> str:
-    return f"${value:,.2f}"
+def _usd(value: float | None) -> str:
+    return "unpriced" if value is None else f"${value:,.2f}"
+
+
+def _cost_cell(row: ReportRow) -> str:
+    if row.monthly_usd is None:
+        return "**unpriced**"
+    on_demand = row.estimate.get("on_demand_monthly_usd")
+    return _usd(row.monthly_usd) + (f" (on-demand {_usd(on_demand)})" if on_demand is not None
+                                   else "")
 
 
 def render_markdown(rows: list[ReportRow]) -> str:
@@ -107,18 +136,29 @@ def render_markdown(rows: list[ReportRow]) -> str:
         "|---|---|---|---:|---|---|",
     ]
     for row in rows:
-        alt = row.cheapest_alternative
+        alt, own = row.cheapest_alternative, row.monthly_usd
         alt_text = (
             f"{alt['kind']} {_usd(alt['monthly_usd'])} "
-            f"(saves {_usd(row.monthly_usd - alt['monthly_usd'])})" if alt else "-"
+            f"(saves {_usd(own - alt['monthly_usd'])})" if alt and own is not None else "-"
         )
         out.append(
             f"| `{row.path}` | {row.kind} | {row.estimate.get('region', '?')} | "
-            f"{_usd(row.monthly_usd)} | {row.main_driver} | {alt_text} |"
+            f"{_cost_cell(row)} | {row.main_driver} | {alt_text} |"
         )
-    total = sum(r.monthly_usd for r in rows)
-    out.append(f"| **Total** | | | **{_usd(total)}** | | |")
+    unpriced = [r for r in rows if r.unpriced]
+    more = f" + {len(unpriced)} unpriced" if unpriced else ""
+    out.append(f"| **Total** | | | **{_usd(priced_total(rows))}**{more} | | |")
     out += _consolidation_notes(rows)
+    if unpriced:
+        out += ["", "**Unpriced** (the total leaves them out):", ""]
+        reasons: dict[str, list[str]] = {}
+        for r in unpriced:
+            reasons.setdefault(str(r.unpriced), []).append(f"`{r.path}`")
+        out += [f"- {', '.join(paths)}: {reason}" for reason, paths in reasons.items()]
+    plans = sorted({str(r.estimate["savings_plan"]) for r in rows
+                    if r.estimate.get("savings_plan")})
+    if plans:
+        out += ["", f"Discounted by: {'; '.join(plans)} (on-demand figures beside them)."]
     books = sorted({str(r.estimate.get("price_book")) for r in rows})
     out.append("")
     out.append(f"Prices: {'; '.join(books)}. Estimates from traffic hints, not bills.")
@@ -129,7 +169,7 @@ def _consolidation_notes(rows: list[ReportRow]) -> list[str]:
     """Multi-model endpoints: what one dedicated real-time endpoint per model would cost."""
     notes = []
     for row in rows:
-        if row.kind != "multimodel":
+        if row.kind != "multimodel" or row.monthly_usd is None:
             continue
         for alt in row.estimate.get("alternatives", []):
             if alt["kind"] == "realtime" and "dedicated" in alt["note"]:
@@ -145,7 +185,9 @@ def _consolidation_notes(rows: list[ReportRow]) -> list[str]:
 def render_json(rows: list[ReportRow]) -> str:
     payload = {
         "currency": "USD",
-        "total_monthly_usd": round(sum(r.monthly_usd for r in rows), 2),
+        "total_monthly_usd": priced_total(rows),
+        "unpriced": [{"stack": r.stack, "path": r.path, "reason": r.unpriced}
+                     for r in rows if r.unpriced],
         "endpoints": [
             {"stack": r.stack, "path": r.path, "logical_id": r.logical_id, **r.estimate}
             for r in rows

@@ -1,5 +1,5 @@
 """Serverless inference: GB-seconds of inference; provisioned concurrency billed per GB-second
-held.
+held. Rates are the book's for the endpoint's memory size (AWS prices each of the six sizes).
 
 No per-request fee (that is Lambda's, not SageMaker's). Requests served by provisioned
 concurrency are billed at its lower inference rate; the share they take is
@@ -42,10 +42,10 @@ class ServerlessCost(MeteredCost):
         self._on_demand_missing: PriceNotFoundError | None = None
         if provisioned_concurrency:
             self._held_gb_s = provisioned_concurrency * self._gb * ctx.hours_per_month * 3600.0
-            held = book.rate(region, "serverless_provisioned_concurrency_usd_per_gb_second")
-            served = book.rate(region, "serverless_provisioned_inference_usd_per_gb_second")
+            held = book.serverless_usd_per_gb_second(region, memory_mb, "provisioned_concurrency")
+            served = book.serverless_usd_per_gb_second(region, memory_mb, "provisioned_inference")
             try:
-                on_demand = book.rate(region, "serverless_usd_per_gb_second")
+                on_demand = book.serverless_usd_per_gb_second(region, memory_mb)
             except PriceNotFoundError as missing:
                 on_demand, self._on_demand_missing = 0.0, missing
             meters: tuple[Meter, ...] = (
@@ -57,7 +57,7 @@ class ServerlessCost(MeteredCost):
         else:
             self._held_gb_s = 0.0
             meters = (Meter("Serverless inference", _GB_SECOND,
-                            book.rate(region, "serverless_usd_per_gb_second")),)
+                            book.serverless_usd_per_gb_second(region, memory_mb)),)
         self.meters = (*meters, *data_processed_meters(ctx))
 
     def gb_seconds(self, requests_per_month: float) -> tuple[float, float, float]:
