@@ -63,3 +63,24 @@ def test_plot_cli_rejects_a_bad_range(tmp_path):
                              "-o", str(tmp_path / "x.png")],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode != 0 and "--min-requests" in result.stderr
+
+
+def test_a_kind_the_book_cannot_price_is_left_out_with_the_reason():
+    # eu-west-1 has hosting from a bill but no serverless price.
+    ctx = PricingContext(book=load_price_book(), region="eu-west-1")
+    hint = TrafficHint(requests_per_month=1000, avg_duration_ms=100, payload_kb=0, response_kb=0)
+    curves = model_curves(Workload(hint, "ml.m5.xlarge", 2048), ctx, low=1e3, high=1e9, points=21)
+    assert list(curves.curve.costs) == ["realtime"]
+    [reason] = curves.excluded["serverless"]
+    assert reason.startswith("not priced: ") and "no ServerlessInf:Mem-2GB price" in reason
+
+
+def test_plot_cli_says_when_nothing_can_be_priced(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "constructs_lib.cost", "plot", "--region",
+                             "us-east-2", "--instance-type", "ml.g6.xlarge",
+                             "-o", str(tmp_path / "x.png")], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "plot: no kind can be priced for this workload in us-east-2" in result.stderr
+    assert "data_processed_in_usd_per_gb" in result.stderr and "fetch --region us-east-2" in (
+        result.stderr)

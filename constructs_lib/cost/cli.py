@@ -73,6 +73,10 @@ def _plot(args: argparse.Namespace) -> int:
              f"{args.payload_kb:g} KB in ({args.region})")
     curves = model_curves(workload, ctx, low=args.min_requests, high=args.max_requests,
                           points=args.points, title=title)
+    if not curves.curve.costs:
+        reasons = "; ".join(f"{k}: {', '.join(v)}" for k, v in curves.excluded.items())
+        raise SystemExit(f"plot: no kind can be priced for this workload in {args.region} "
+                         f"({reasons})")
     if args.json:
         c = curves.curve
         sys.stdout.write(json.dumps({

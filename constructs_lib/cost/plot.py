@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..pricing.price_book import PriceNotFoundError
 from ..spec.traffic import TrafficHint
 from .base import PricingContext
 from .breakeven import CostCurve, CostOfVolume, cost_curves, log_volumes
@@ -51,15 +52,20 @@ class ModelCurves:
 def model_curves(workload: Workload, ctx: PricingContext, *, low: float, high: float,
                  points: int = 121, title: str = "") -> ModelCurves:
     """Cost per month of every feasible kind for ``workload`` at volumes ``low``..``high``: each
-    kind's cost model for the workload, evaluated at every volume's load."""
+    kind's cost model for the workload, evaluated at every volume's load. A kind the book cannot
+    price (``ctx``'s book is strict) is left out with the reason, as advice leaves it out."""
     kinds: dict[str, CostOfVolume] = {}
     excluded = {}
+    strict = ctx.strict()
     for kind, option in KINDS.items():
         reasons = option.infeasibility(workload)
         if reasons:
             excluded[kind] = reasons
             continue
-        kinds[kind] = workload.volume_cost(option.model(workload, ctx))
+        try:
+            kinds[kind] = workload.volume_cost(option.model(workload, strict))
+        except PriceNotFoundError as error:
+            excluded[kind] = [f"not priced: {error}"]
     curve = cost_curves(kinds, log_volumes(low, high, points))
     return ModelCurves(curve, excluded, title)
 
