@@ -68,8 +68,7 @@ class Progress:
         self._draw(final=True)
 
     def _draw(self, *, final: bool) -> None:
-        size = f"{self.done / 1e6:,.1f} MB" + (f" of {self.total / 1e6:,.1f} MB"
-                                               if self.total else "")
+        size = _size(self.done) + (f" of {_size(self.total)}" if self.total else "")
         share = min(self.done / self.total, 1.0) if self.total else (1.0 if final else 0.0)
         if self._tty:
             bar = "#" * int(share * 30)
@@ -82,6 +81,10 @@ class Progress:
             self._quarter = quarter
             self.stream.write(f"{self.label}: {share:.0%} ({size})\n")
         self.stream.flush()
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:,.1f} MB" if count >= 1e6 else f"{count / 1e3:,.1f} kB"
 
 
 def _opener(url: str) -> urllib.request.OpenerDirector:
