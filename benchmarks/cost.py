@@ -77,7 +77,8 @@ def _serverless(i: int) -> Price:
         traffic=TrafficHint(requests_per_month=s["requests"], avg_duration_ms=s["duration_ms"]))
     return lambda ctx: advise(
         ServerlessCost(p.traffic, ctx, memory_mb=p.memory_mb,
-                       provisioned_concurrency=p.provisioned_concurrency),
+                       provisioned_concurrency=p.provisioned_concurrency,
+                       max_concurrency=p.max_concurrency),
         Workload(p.traffic, memory_mb=p.memory_mb))
 
 
@@ -118,7 +119,8 @@ def _batch(i: int) -> Price:
                             avg_duration_ms=s["duration_ms"], payload_kb=0, response_kb=0))
     return lambda ctx: advise(
         BatchCost(p.traffic, ctx, instance_type=p.instance_type, instance_count=p.instance_count,
-                  max_concurrent_transforms=p.concurrency_for_cost),
+                  max_concurrent_transforms=p.concurrency_for_cost,
+                  timeout_hours=p.timeout_hours),
         Workload(p.traffic, p.instance_type))
 
 

@@ -66,7 +66,7 @@ class AsyncEndpoint(EndpointHandles, PricedConstruct[AsyncEndpointProps]):
             props.traffic, pricing, instance_type=props.instance_type,
             min_instances=props.min_instances, max_instances=props.max_instances,
             concurrency_per_instance=props.concurrency_for_cost,
-            scale_in_cooldown_s=props.scale_in_cooldown_s),
+            scale_in_cooldown_s=props.scale_in_cooldown_s, volume_size_gb=props.volume_size_gb),
             Workload(props.traffic, props.instance_type))
         if props.max_concurrent_invocations_per_instance is None:
             estimate = replace(estimate, assumptions=(
@@ -108,7 +108,8 @@ class AsyncEndpoint(EndpointHandles, PricedConstruct[AsyncEndpointProps]):
                 name=p.variant_name, model_name=self._model_resource.attr_model_name,
                 instance_type=p.instance_type,
                 # CreateEndpoint needs at least one instance; scaling takes it to zero after.
-                instance_count=max(p.min_instances, 1), weight=1.0),
+                instance_count=max(p.min_instances, 1), weight=1.0,
+                volume_size_gb=p.volume_size_gb),
             endpoint_name=p.endpoint_name, kms_key_id=key_arn,
             async_config=Async.AsyncInferenceConfigProperty(
                 client_config=None if p.max_concurrent_invocations_per_instance is None else

@@ -82,7 +82,8 @@ class BatchTransform(PricedConstruct[BatchTransformProps]):
     def _price(cls, props: BatchTransformProps, pricing: PricingContext) -> CostEstimate:
         return advise(BatchCost(props.traffic, pricing, instance_type=props.instance_type,
                                 instance_count=props.instance_count,
-                                max_concurrent_transforms=props.concurrency_for_cost),
+                                max_concurrent_transforms=props.concurrency_for_cost,
+                                timeout_hours=props.timeout_hours),
                       Workload(props.traffic, props.instance_type))
 
     def _build(self, preflight: None) -> sfn.CfnStateMachine:

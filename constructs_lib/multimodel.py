@@ -17,7 +17,7 @@ from .cost.fleet import VariantSpec
 from .cost.multimodel import multimodel_estimate
 from .parts import compliance as nag
 from .parts.compliance import Compliance
-from .parts.fleet import Fleet, ModelOptions
+from .parts.fleet import Fleet, ModelOptions, primary_spec, variant_spec
 from .parts.handles import EndpointHandles
 from .parts.iam import execution_role
 from .parts.model import Container, container, create_model
@@ -46,10 +46,7 @@ class MultiModelEndpoint(VariantHost, EndpointHandles, PricedConstruct[MultiMode
 
     @classmethod
     def _price(cls, props: MultiModelEndpointProps, pricing: PricingContext) -> CostEstimate:
-        return _priced(props, pricing, [
-            VariantSpec(v.name, v.instance_type or props.instance_type, v.weight,
-                        v.initial_instance_count, v.autoscaling, v.shadow)
-            for v in props.variants])
+        return _priced(props, pricing, [variant_spec(v, props) for v in props.variants])
 
     def _estimate(self) -> CostEstimate:
         return _priced(self.props, self.cost_context.pricing, self.fleet.specs[1:])
@@ -106,9 +103,9 @@ def _priced(p: MultiModelEndpointProps, pricing: PricingContext,
             added: list[VariantSpec]) -> CostEstimate:
     """The fleet (its own variant first, then ``added``) priced, with the consolidation
     comparison."""
-    primary = VariantSpec(p.variant_name, p.instance_type, p.variant_weight,
-                          p.initial_instance_count, p.autoscaling)
     return multimodel_estimate(
         instance_type=p.instance_type, instance_count=p.initial_instance_count,
-        autoscaling=p.autoscaling, variants=[primary, *added], traffic=p.fleet_traffic,
-        models=p.models, ctx=pricing)
+        autoscaling=p.autoscaling, variants=[primary_spec(p), *added], traffic=p.fleet_traffic,
+        models=p.models, ctx=pricing,
+        concurrency_per_instance=p.max_concurrent_requests_per_instance,
+        volume_size_gb=p.volume_size_gb)

@@ -17,7 +17,7 @@ from .cost.realtime import RealTimeCost
 from .cost.workload import Workload
 from .parts import compliance as nag
 from .parts.compliance import Compliance
-from .parts.fleet import Fleet, ModelOptions
+from .parts.fleet import Fleet, ModelOptions, primary_spec, variant_spec
 from .parts.handles import EndpointHandles
 from .parts.iam import execution_role, statement
 from .parts.model import container, create_model
@@ -140,12 +140,10 @@ def _priced(p: RealTimeEndpointProps, pricing: PricingContext,
     the alternatives for its traffic."""
     workload = Workload(p.traffic, p.instance_type)
     if not p.variants and not added:
-        return advise(RealTimeCost(p.traffic, pricing, instance_type=p.instance_type,
-                                   instance_count=p.initial_instance_count,
-                                   autoscaling=p.autoscaling), workload)
-    specs = [VariantSpec(p.variant_name, p.instance_type, p.variant_weight,
-                         p.initial_instance_count, p.autoscaling)]
-    specs += added or [VariantSpec(v.name, v.instance_type or p.instance_type, v.weight,
-                                   v.initial_instance_count, v.autoscaling, v.shadow)
-                       for v in p.variants]
+        return advise(RealTimeCost(
+            p.traffic, pricing, instance_type=p.instance_type,
+            instance_count=p.initial_instance_count, autoscaling=p.autoscaling,
+            concurrency_per_instance=p.max_concurrent_requests_per_instance,
+            volume_size_gb=p.volume_size_gb), workload)
+    specs = [primary_spec(p), *(added or [variant_spec(v, p) for v in p.variants])]
     return FleetCost(specs, p.traffic, pricing).estimate()

@@ -36,7 +36,8 @@ class ServerlessEndpoint(EndpointHandles, PricedConstruct[ServerlessEndpointProp
     @classmethod
     def _price(cls, props: ServerlessEndpointProps, pricing: PricingContext) -> CostEstimate:
         return advise(ServerlessCost(props.traffic, pricing, memory_mb=props.memory_mb,
-                                     provisioned_concurrency=props.provisioned_concurrency),
+                                     provisioned_concurrency=props.provisioned_concurrency,
+                                     max_concurrency=props.max_concurrency),
                       Workload(props.traffic, memory_mb=props.memory_mb))
 
     def _build(self, preflight: None) -> sagemaker.CfnEndpoint:

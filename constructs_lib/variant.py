@@ -14,15 +14,15 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from .core.paths import check_same_app, construct_path
-from .core.priced import PricedConstruct
+from .core.priced import CAPACITY_WARNING_ID, PricedConstruct
 from .cost.estimate import CostEstimate, format_usd
-from .cost.fleet import VariantSpec, traffic_shares
+from .cost.fleet import traffic_shares
 from .cost.realtime import RealTimeCost
 from .errors import ConfigurationError
 from .parts import compliance as nag
 from .parts.compliance import Compliance
 from .parts.endpoint import EndpointResources, instance_variant
-from .parts.fleet import Fleet, VariantResources
+from .parts.fleet import Fleet, VariantResources, variant_spec
 from .parts.iam import ManagedRole, execution_role
 from .parts.model import create_model
 from .parts.scaling import invocation_scaling
@@ -65,7 +65,8 @@ class Variant(Construct):
         problems = fleet_problems(primary_name=host.variant_name,
                                   primary_weight=host.variant_weight, variants=others,
                                   multi_model=fleet.model_options.multi_model,
-                                  deployment=host.deployment, new=len(others) - 1)
+                                  deployment=host.deployment, new=len(others) - 1,
+                                  instance_type=host.instance_type)
         if problems:
             raise ConfigurationError(path, problems, kind=KIND)
         instance_type = props.instance_type or host.instance_type
@@ -105,13 +106,11 @@ class Variant(Construct):
         if not props.shadow:
             fleet.add_default_alarms(self, props.name)
         fleet.join(VariantResources(
-            construct=self, options=props,
-            spec=VariantSpec(props.name, instance_type, props.weight,
-                             props.initial_instance_count, props.autoscaling, props.shadow),
+            construct=self, options=props, spec=variant_spec(props, host),
             entry=instance_variant(name=props.name, model_name=self._model.attr_model_name,
                                    instance_type=instance_type,
                                    instance_count=props.initial_instance_count,
-                                   weight=props.weight)))
+                                   weight=props.weight, volume_size_gb=props.volume_size_gb)))
 
     @property
     def name(self) -> str:
@@ -144,11 +143,16 @@ class Variant(Construct):
 
 
 def _share(whole: CostEstimate, name: str) -> CostEstimate:
+    """The variant's lines, assumptions, capacity and shortfalls out of the endpoint's."""
     lines = tuple(line for line in whole.lines if line.variant == name)
     mine = [a for a in whole.assumptions if a.startswith((f"variant {name} ", f"{name}: "))]
+    prefix = f"variant {name}: "
     return CostEstimate(kind=whole.kind, region=whole.region, lines=lines,
                         assumptions=tuple(mine), price_book=whole.price_book,
-                        traffic=whole.traffic)
+                        traffic=whole.traffic,
+                        capacity=whole.capacity.get("variants", {}).get(name, {}),
+                        warnings=tuple(w.removeprefix(prefix) for w in whole.warnings
+                                       if w.startswith(prefix)))
 
 
 class VariantHost:
@@ -210,6 +214,9 @@ class VariantHost:
             role = (f"shadow, serves no responses: receives a copy of {share:.0%} of requests"
                     if variant.props.shadow
                     else f"weight {variant.props.weight:g}, {share:.0%} of requests")
-            cdk.Annotations.of(variant).add_info(
+            annotations = cdk.Annotations.of(variant)
+            annotations.add_info(
                 f"Variant {variant.name} ({role}): {format_usd(part.monthly_usd)}/month "
                 f"({part.region}): {part.main_driver}; counted in the endpoint's estimate")
+            for shortfall in part.warnings:  # also on the endpoint, prefixed with the variant
+                annotations.add_warning_v2(CAPACITY_WARNING_ID, shortfall)

@@ -9,7 +9,13 @@ from constructs_lib.cost import kinds
 from constructs_lib.cost.advice import alternatives, infeasible_kinds, should_warn
 from constructs_lib.cost.async_endpoint import async_scaled_to_zero
 from constructs_lib.cost.base import PricingContext
-from constructs_lib.cost.breakeven import break_even, break_evens, cost_curves, log_volumes
+from constructs_lib.cost.breakeven import (
+    break_even,
+    break_evens,
+    cost_curves,
+    log_volumes,
+    served_up_to,
+)
 from constructs_lib.cost.realtime import RealTimeCost
 from constructs_lib.cost.serverless import ServerlessCost
 from constructs_lib.cost.workload import KindOption, Workload
@@ -66,21 +72,22 @@ def test_async_sparse_requests_keep_an_instance_up_for_the_busy_hours():
 
 def test_async_very_sparse_requests_bill_only_wake_ups():
     # 10 requests, 262,800 s apart: each wakes an instance for 300 s warm-up + 1 s + 900 s
-    # idle tail = 1,201 s; 10 × 1,201 s = 3.336 h × 0.115 $/h = 0.38 $
+    # idle tail = 1,201 s; 10 × 1,201 s = 3.336 h × 0.115 $/h = 0.384 $, + 4 GB × 3.336 / 730
+    # × 0.14 = 0.002 $ → 0.39 $
     hint = TrafficHint(requests_per_month=10, avg_duration_ms=1000, **NO_DATA)
     est = async_scaled_to_zero(Workload(hint, "ml.m5.large"), CTX).estimate()
     assert est.lines[0].quantity == pytest.approx(10 * 1201 / 3600)
-    assert est.monthly_usd == 0.38
+    assert est.monthly_usd == 0.39
 
 
 def test_async_dense_requests_bill_processing_time():
     # 10,000,000 × 1 s around the clock = 328,767 s of work a day: 4 instances (the advice's
-    # max) all day, never scaling in, + one warm-up and tail each: 4 × 730 h + 4 × 1,200 s
-    # = 2,921.33 h × 0.115 = 335.95 $
+    # max) all day, never scaling in: 4 × 730 h = 2,920 h, the most 4 instances bill (a warm-up
+    # and a tail each would pass it) × 0.115 = 335.80 $, + 4 × 4 GB × 0.14 = 2.24 $ → 338.04 $
     hint = TrafficHint(requests_per_month=1e7, avg_duration_ms=1000, **NO_DATA)
     est = async_scaled_to_zero(Workload(hint, "ml.m5.large"), CTX).estimate()
-    assert est.lines[0].quantity == pytest.approx(4 * 730 + 4 * 1200 / 3600)
-    assert est.monthly_usd == 335.95
+    assert est.lines[0].quantity == pytest.approx(4 * 730)
+    assert est.monthly_usd == 338.04
 
 
 def test_batch_hours_per_run_with_start_up():
@@ -127,8 +134,9 @@ def test_alternatives_carry_break_even_to_four_significant_figures():
     own = ServerlessCost(hint, CTX, memory_mb=3072)
     (alt,) = alternatives("serverless", own, Workload(hint, memory_mb=3072), CTX)
     assert alt.kind == "realtime"
-    # ml.m5.large 1..4, 1 instance at this volume: 83.95 $ = v × 0.9 s × 3 GB × 0.00002 → 1,554,630
-    assert alt.break_even_requests_per_month == 1_555_000
+    # ml.m5.large 1..4, 1 instance at this volume: 83.95 + 4 GB × 0.14 = 84.51 $
+    # = v × 0.9 s × 3 GB × 0.00002 → 1,565,000
+    assert alt.break_even_requests_per_month == 1_565_000
 
 
 def test_a_new_kind_plugs_in_with_one_registration(monkeypatch):
@@ -167,12 +175,25 @@ def test_warning_names_alternative_saving_and_break_even():
     stack = make_stack()
     demo_endpoint(stack)
     Annotations.from_stack(stack).has_warning("/Test/Tagger", Match.string_like_regexp(
-        # 1.4084 × 730 + 20 KB × 3,000 of data = 1,028.13; batch 5.87 (see above); break-even
-        # where 1,028.13 + v·20 KB·0.016/GB = 30 × 300 s × 1.4084/3600 + v × 2 s/3600 × 1.4084:
-        # v ≈ 1.310M
+        # 1.4084 × 730 + 20 KB × 3,000 of data = 1,028.13; batch 5.87 (see above)
         r"Estimated \$1,028\.13/month \(realtime.*batch would cost \$5\.87/month \(saves "
-        r"\$1,022\.26/month, 99%\); break-even at 1,310,000 requests/month \(now 3,000\)\. "
-        r"BatchTransform on ml\.g5\.xlarge"))
+        r"\$1,022\.26/month, 99%\)\. BatchTransform on ml\.g5\.xlarge"))
+
+
+def test_no_break_even_where_the_endpoint_itself_cannot_keep_up():
+    # Batch would cost as much near 1.31M requests a month, but one ml.g5.xlarge (1 GPU: one
+    # request at a time) serves 2 s requests in 2 busy hours a day only up to 0.5 req/s ×
+    # 7,200 s × 30.4167 days = 109,500 requests a month: no break-even is claimed beyond that.
+    stack = make_stack()
+    est = demo_endpoint(stack).cost_estimate
+    assert {a.kind: a.break_even_requests_per_month for a in est.alternatives} == {
+        "async": None, "batch": None}
+    assert est.capacity["peak_requests_per_second_capacity"] == 0.5
+    own = RealTimeCost(TrafficHint(requests_per_month=3000, avg_duration_ms=2000,
+                                   busy_hours_per_day=2), CTX, instance_type="ml.g5.xlarge")
+    limit = served_up_to(lambda v: own.served(own.own_load._replace(requests_per_month=v)),
+                         (1.0, 1e10))
+    assert limit == pytest.approx(109_500, rel=1e-3)
 
 
 def test_gpu_endpoint_without_a_waiting_caller_gets_no_advice():

@@ -256,9 +256,10 @@ def test_cost_metadata_on_endpoint_matches_estimate_and_annotation(stack):
     meta = res["Metadata"]["CostEstimate"]
     assert meta == ep.cost_estimate.to_metadata()
     assert meta["kind"] == "async"
-    # 102.5 h (300 × (300 s warm-up + 30 s + 900 s idle tail)) × 0.23 + 300 × 2 MB in
-    # (0.5859 GB × 0.016) + 300 × 10 KB out
-    assert meta["monthly_usd"] == round(102.5 * 0.23 + 300 * (2048 + 10) / 1024**2 * 0.016, 2)
+    # 102.5 h (300 × (300 s warm-up + 30 s + 900 s idle tail)) × 0.23, its 8 GB volume while up
+    # (8 × 102.5 / 730 GB-month × 0.14), 300 × 2 MB in (0.5859 GB × 0.016) + 300 × 10 KB out
+    assert meta["monthly_usd"] == round(102.5 * 0.23 + 8 * 102.5 / 730 * 0.14
+                                        + 300 * (2048 + 10) / 1024**2 * 0.016, 2)
     assert res["Metadata"]["ConstructsLib"]["construct"] == "AsyncEndpoint"
     assert any("SageMaker chooses; priced at 1" in a for a in meta["assumptions"])
     # 300 × 30 s with 2 MB payloads also fits serverless (4 MB, 60 s), which is cheaper still:

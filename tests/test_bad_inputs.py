@@ -69,8 +69,8 @@ BUILDERS: dict[str, Builder] = {
     "Variant": Builder(lambda host, *args, **kw: host.add_variant(*args, **kw), {},
                        path=f"Test/Host/{ID}",
                        host=lambda stack, extra: constructs_lib.RealTimeEndpoint(
-                           stack, "Host", model=MODEL, instance_type="ml.m5.large",
-                           traffic=TRAFFIC, **extra)),
+                           stack, "Host", model=MODEL, traffic=TRAFFIC,
+                           **{"instance_type": "ml.m5.large", **extra})),
 }
 
 
@@ -302,6 +302,23 @@ CASES: list[Case] = [
     bad(VA, "model.execution_role", OTHER_APP_ROLE,
         model=nested(MODEL, execution_role=OTHER_APP_ROLE)),
     bad(VA, "wieght", wieght=0.5),
+    # ML storage volume and requests per instance at once (issue 16).
+    bad(RT, "volume_size_gb", instance_type="ml.g5.xlarge", volume_size_gb=50),
+    bad(RT, "volume_size_gb", volume_size_gb=0),
+    bad(RT, "volume_size_gb", volume_size_gb=513),
+    bad(RT, "volume_size_gb", volume_size_gb=True),
+    bad(RT, "max_concurrent_requests_per_instance", max_concurrent_requests_per_instance=0),
+    bad(RT, "max_concurrent_requests_per_instance", max_concurrent_requests_per_instance=1001),
+    bad(MM, "volume_size_gb", instance_type="ml.g4dn.xlarge", volume_size_gb=100),
+    bad(AS, "volume_size_gb", instance_type="ml.g5.xlarge", volume_size_gb=64),
+    bad(AS, "volume_size_gb", volume_size_gb=600),
+    bad(BT, "volume_size_gb", volume_size_gb=30),  # CreateTransformJob has no volume size
+    bad(VA, "volume_size_gb", instance_type="ml.p4d.24xlarge", volume_size_gb=200),
+    bad(VA, "volume_size_gb", 20, volume_size_gb=20,
+        host={"instance_type": "ml.g5.xlarge"}),  # inherits the endpoint's NVMe type
+    bad(VA, "max_concurrent_requests_per_instance", max_concurrent_requests_per_instance=-2),
+    bad(RT, "variants[0].volume_size_gb", 40,
+        variants=[{"name": "B", "instance_type": "ml.g5.xlarge", "volume_size_gb": 40}]),
     bad(VA, "(positional)", ("positional",), construct_id=(ID, "positional")),
 ]
 

@@ -179,14 +179,16 @@ def test_cost_metadata_on_the_state_machine_and_annotation(stack):
     meta = sm["Metadata"]["CostEstimate"]
     assert meta == b.cost_estimate.to_metadata()
     assert meta["kind"] == "batch"
-    # 1,000,000 × 50 ms / (2 × 4) + 300 s = 6,550 s × 2 instances × 30 runs / 3600 × 0.23
-    assert meta["monthly_usd"] == round(6550 * 2 * 30 / 3600 * 0.23, 2) == 25.11
+    # 1,000,000 × 50 ms / (2 × 4) + 300 s = 6,550 s × 2 instances × 30 runs / 3600 × 0.23,
+    # + their 8 GB volumes while up (8 × 109.17 h / 730 GB-month × 0.14)
+    hours = 6550 * 2 * 30 / 3600
+    assert meta["monthly_usd"] == round(hours * 0.23 + 8 * hours / 730 * 0.14, 2) == 25.28
     assert any(a.startswith("job duration assumed:") for a in meta["assumptions"])
     assert sm["Metadata"]["ConstructsLib"] == {"path": "Test/Churn", "construct": "BatchTransform"}
     for other in t.find_resources("AWS::SageMaker::Model").values():
         assert "CostEstimate" not in other.get("Metadata", {})
     Annotations.from_stack(stack).has_info(
-        "/Test/Churn", Match.string_like_regexp(r"^Estimated \$25\.11/month \(batch, us-east-1\)"))
+        "/Test/Churn", Match.string_like_regexp(r"^Estimated \$25\.28/month \(batch, us-east-1\)"))
 
 
 @pytest.mark.parametrize(("overrides", "field", "allowed"), [

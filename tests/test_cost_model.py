@@ -29,25 +29,28 @@ def test_one_g5_xlarge_always_on_at_list_price():
 
 
 def test_data_processed_in_and_out():
-    # 1,048,576 requests × 1 KB = 1 GB in; × 2 KB = 2 GB out; 0.016 $/GB → 0.016 + 0.032
+    # 1,048,576 requests × 1 KB = 1 GB in; × 2 KB = 2 GB out; 0.016 $/GB → 0.016 + 0.032;
+    # ml.m5.large's 4 GB storage volume all month: 4 × 0.14 = 0.56
     hint = TrafficHint(requests_per_month=1024 * 1024, payload_kb=1, response_kb=2)
     est = RealTimeCost(hint, ctx(), instance_type="ml.m5.large").estimate()
     lines = {line.item: line for line in est.lines}
     assert lines["Data processed in"].quantity == pytest.approx(1.0)
     assert lines["Data processed out"].quantity == pytest.approx(2.0)
-    assert est.monthly_usd == round(0.115 * 730 + 0.016 + 0.032, 2)
+    assert est.monthly_usd == round(0.115 * 730 + 0.56 + 0.016 + 0.032, 2)
 
 
 def test_autoscaling_busy_hours_at_peak_count_rest_at_minimum():
     # peak 50 req/s at 600 invocations/instance/minute (10/s) → 5 instances for 12 h/day
     # (365 h/month), 1 instance for the other 365 h: 5×365 + 1×365 = 2190 instance-hours.
+    # (50 req/s × 0.1 s = 5 in flight need 3 two-vCPU instances: the target holds more.)
+    # Storage: 4 GB × 2190 h / 730 h = 12 GB-month × 0.14 = 1.68.
     hint = TrafficHint(requests_per_month=1000, peak_requests_per_second=50,
                        busy_hours_per_day=12, payload_kb=0, response_kb=0)
     scaling = AutoscalingOptions(min_instances=1, max_instances=8,
                                  target_invocations_per_instance=600)
     est = RealTimeCost(hint, ctx(), instance_type="ml.m5.large", autoscaling=scaling).estimate()
     assert est.lines[0].quantity == pytest.approx(2190)
-    assert est.monthly_usd == round(2190 * 0.115, 2)
+    assert est.monthly_usd == round(2190 * 0.115 + 12 * 0.14, 2)
 
 
 def test_autoscaling_capped_at_max_says_so():
@@ -102,8 +105,10 @@ def test_metadata_contract_keys_and_rounding():
                        instance_type="ml.m5.large").estimate()
     meta = est.to_metadata()
     assert set(meta) == {"monthly_usd", "currency", "region", "kind", "lines", "assumptions",
-                         "alternatives", "price_book", "price_date", "traffic"}
+                         "alternatives", "price_book", "price_date", "traffic", "capacity",
+                         "warnings"}
     assert meta["price_date"] == "2025-01-26"  # the packaged book's us-east-1 prices
+    assert meta["capacity"]["max_instances"] == 1 and meta["warnings"] == []
     assert meta["currency"] == "USD" and meta["kind"] == "realtime"
     assert set(meta["lines"][0]) == {"item", "quantity", "unit", "unit_usd", "monthly_usd"}
     assert meta["monthly_usd"] == round(meta["monthly_usd"], 2)

@@ -194,8 +194,10 @@ def test_each_alternative_is_that_kinds_own_estimate_of_the_workload(t, itype, m
                                                                      ctx):
     w = Workload(t, itype, memory)
     found = alternatives(kind, OWN[kind](w, ctx), w, ctx)
-    feasible = [o for o in kinds.KINDS.values()
-                if o.kind != kind and not o.infeasibility(w.at_own_volume())]
+    here = w.at_own_volume()
+    feasible = [o for o in kinds.KINDS.values()  # allowed by SageMaker, and able to do the work
+                if o.kind != kind and not o.infeasibility(here)
+                and o.model(here, ctx).served(o.model(here, ctx).own_load)]
     assert [a.kind for a in found] == [o.kind for o in feasible]
     for alt, option in zip(found, feasible, strict=True):
         assert alt.monthly_usd == option.model(w.at_own_volume(), ctx).estimate().monthly_usd
@@ -220,7 +222,7 @@ def test_a_fleet_is_each_variant_priced_alone_on_its_share(variants, t, requests
     parts = [RealTimeCost(scale_traffic(t, shares[v.name]).model_copy(
         update={"requests_per_month": requests * shares[v.name]}), ctx,
         instance_type=v.instance_type, instance_count=v.instance_count,
-        autoscaling=v.autoscaling).estimate() for v in variants]
+        autoscaling=v.autoscaling, responses=not v.shadow).estimate() for v in variants]
     assert fleet.lines(load) == [
         LineItem(line.item, line.quantity, line.unit, line.unit_usd, v.name)
         for v, part in zip(variants, parts, strict=True) for line in part.lines]

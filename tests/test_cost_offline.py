@@ -20,16 +20,16 @@ def ctx(overrides=None):
 def test_async_at_zero_with_a_few_hundred_requests_is_a_small_fraction_of_always_on():
     # 300 requests × 30 s, around the clock: 9.86 a day, 8,760 s apart (> 30 s + 900 s idle
     # tail), so each request wakes an instance: 300 s warm-up + 30 s + 900 s idle = 1,230 s.
-    # 300 × 1,230 s = 369,000 s = 102.5 h × 0.23 = $23.575 → $23.57 (binary float rounds down;
-    # no payload: no data fee).
+    # 300 × 1,230 s = 369,000 s = 102.5 h × 0.23 = $23.575, plus its 8 GB storage volume while
+    # up: 8 × 102.5 / 730 = 1.1233 GB-month × 0.14 = $0.157 → $23.73 (no payload: no data fee).
     # The same instance always on: 730 h × 0.23 = $167.90 (async at zero: 14% of it).
     hint = TrafficHint(requests_per_month=300, avg_duration_ms=30_000, payload_kb=0,
                        response_kb=0)
     at_zero = AsyncCost(hint, ctx(), instance_type="ml.m5.xlarge").estimate()
     always_on = RealTimeCost(hint, ctx(), instance_type="ml.m5.xlarge").estimate()
     assert at_zero.lines[0].quantity == pytest.approx(102.5)
-    assert at_zero.monthly_usd == 23.57
-    assert always_on.monthly_usd == 167.90
+    assert at_zero.monthly_usd == 23.73
+    assert always_on.monthly_usd == 169.02  # 167.90 + 8 GB × 0.14
     assert at_zero.monthly_usd < 0.15 * always_on.monthly_usd
     assert at_zero.kind == "async"
     assert any("nothing billed while the queue is empty" in a for a in at_zero.assumptions)
@@ -44,13 +44,13 @@ def test_async_office_hours_are_one_busy_period_a_day():
     # 20,000 × 20 s at 2 per instance, 10 h/day: 657.5 a day, 54.75 s apart (< 20 s + 900 s),
     # work 657.5 × 20 / 2 = 6,575 s < 36,000 s: one instance through the 10 busy hours plus
     # 300 s warm-up and 900 s idle tail: 30.4167 days × 37,200 s = 1,131,500 s = 314.306 h.
-    # 314.306 × 0.23 = $72.29.
+    # 314.306 × 0.23 = $72.29, + 8 GB × 314.306 / 730 × 0.14 = $0.482 → $72.77.
     hint = TrafficHint(requests_per_month=20_000, avg_duration_ms=20_000, payload_kb=0,
                        response_kb=0, busy_hours_per_day=10)
     est = AsyncCost(hint, ctx(), instance_type="ml.m5.xlarge", max_instances=4,
                     concurrency_per_instance=2).estimate()
     assert est.lines[0].quantity == pytest.approx(DAYS * 37_200 / 3600)
-    assert est.monthly_usd == 72.29
+    assert est.monthly_usd == 72.77
 
 
 def test_async_work_beyond_one_instance_scales_out_and_is_capped_at_max():
@@ -66,11 +66,11 @@ def test_async_work_beyond_one_instance_scales_out_and_is_capped_at_max():
 
 
 def test_async_min_one_bills_the_floor_all_month():
-    # min 1 covers light traffic: 730 h × 0.23 = $167.90 (no data: payload 0).
+    # min 1 covers light traffic: 730 h × 0.23 = $167.90 + 8 GB × 0.14 = $169.02 (no data).
     hint = TrafficHint(requests_per_month=300, avg_duration_ms=30_000, payload_kb=0,
                        response_kb=0)
     est = AsyncCost(hint, ctx(), instance_type="ml.m5.xlarge", min_instances=1).estimate()
-    assert est.monthly_usd == 167.90
+    assert est.monthly_usd == 169.02
 
 
 def test_async_data_processed_in_and_out():
@@ -86,13 +86,14 @@ def test_async_data_processed_in_and_out():
 def test_batch_job_hours_times_runs_times_rate():
     # 1,000,000 records × 50 ms = 50,000 s at one instance, one transform; 2 instances × 4
     # concurrent (ml.m5.xlarge has 4 vCPU) → 6,250 s + 300 s start-up = 6,550 s a job.
-    # 2 instances × 6,550 s = 3.6389 h a run × 30 runs = 109.17 h × 0.23 = $25.11.
+    # 2 instances × 6,550 s = 3.6389 h a run × 30 runs = 109.17 h × 0.23 = $25.11, + their 8 GB
+    # volumes while up: 8 × 109.17 / 730 = 1.196 GB-month × 0.14 = $0.167 → $25.28.
     hint = TrafficHint(records_per_run=1_000_000, runs_per_month=30, avg_duration_ms=50)
     est = BatchCost(hint, ctx(), instance_type="ml.m5.xlarge", instance_count=2,
                     max_concurrent_transforms=4).estimate()
     assert est.kind == "batch"
     assert est.lines[0].quantity == pytest.approx(2 * 6550 * 30 / 3600)
-    assert est.monthly_usd == 25.11
+    assert est.monthly_usd == 25.28
     assert any("job duration assumed: 109.2 min" in a for a in est.assumptions)
 
 

@@ -67,9 +67,10 @@ def test_diff_rows_and_drivers(pair):
         "Payments/Search": "changed", "Payments/Summariser": "changed", "Payments/Tagger": "added",
     }
     assert by_path["Payments/Scorer"].drivers[0] == "instance type ml.c5.xlarge → ml.c5.2xlarge"
-    # 1 → 3 always-on ml.m5.large: 730 → 2,190 instance-hours, +2 × 83.95 = +167.90
+    # 1 → 3 always-on ml.m5.large: 730 → 2,190 instance-hours, +2 × 83.95 = +167.90, and two
+    # more 4 GB storage volumes: +2 × 0.56 → +169.02 (the rounded estimates' difference)
     assert by_path["Payments/Ranker"].drivers == ("instance-hours 730 → 2,190 (count or scaling)",)
-    assert by_path["Payments/Ranker"].delta_usd == 167.90
+    assert by_path["Payments/Ranker"].delta_usd == 169.02
     assert by_path["Payments/Summariser"].drivers == (
         "traffic requests_per_month 5,000 → 50,000",)
     assert by_path["Payments/Search"].drivers[:2] == (

@@ -70,8 +70,10 @@ def test_fleet_lines_per_variant_hand_checked():
     # 1 GB in a month (1,048,576 × 1 KB): a gets 0.75 GB, b 0.25 GB, at 0.016 $/GB
     assert by[("a", "Data processed in")].monthly_usd == pytest.approx(0.012)
     assert by[("b", "Data processed in")].monthly_usd == pytest.approx(0.004)
-    assert est.monthly_usd == round(83.95 + 335.8 + 0.016, 2)
-    assert "variant a (weight 3: 75% of requests) $83.96/month" in est.assumptions
+    # storage: a 4 GB × 0.14 = 0.56; b 2 × 8 GB × 0.14 = 2.24
+    assert by[("b", "ml.m5.xlarge ML storage (8 GB per instance)")].quantity == 16
+    assert est.monthly_usd == round(83.95 + 335.8 + 0.016 + 0.56 + 2.24, 2)
+    assert "variant a (weight 3: 75% of requests) $84.52/month" in est.assumptions
 
 
 def test_dedicated_endpoints_one_instance_each_at_least():
@@ -79,5 +81,6 @@ def test_dedicated_endpoints_one_instance_each_at_least():
               for n in ("a", "b", "c")}
     alt = dedicated_endpoints(models, instance_type="ml.c5.xlarge", ctx=CTX,
                               autoscaling=AutoscalingOptions(min_instances=2, max_instances=4))
-    assert alt.monthly_usd == pytest.approx(3 * 730 * 0.204)  # 446.76: min 1 each, not 2
+    # min 1 each, not 2: 3 × (730 × 0.204 + 4 GB × 0.14) = 3 × 149.48
+    assert alt.monthly_usd == pytest.approx(3 * 149.48)
     assert alt.note.startswith("3 dedicated RealTimeEndpoints on ml.c5.xlarge")

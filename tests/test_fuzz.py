@@ -1,20 +1,23 @@
 """Generated configurations, valid and near-valid (one field or one rule broken at a time).
 
-Valid ones must build, synthesize and lint clean (cfn-lint, in-process); invalid ones must
-raise ``ConfigurationError``; nothing else may ever be raised. Example counts come from the
-Hypothesis profile (``ci``: 25 per construct; ``HYPOTHESIS_PROFILE=dev`` for more). Constructs:
-RealTimeEndpoint, ServerlessEndpoint, AsyncEndpoint, BatchTransform, MultiModelEndpoint, and
-variants added one by one (against an oracle of SageMaker's variant rules).
+Valid ones must build, synthesize and lint clean (cfn-lint, in-process), and every capacity
+shortfall of their estimate must be a ``constructs-lib:capacity`` synth warning on the
+construct; invalid ones must raise ``ConfigurationError``; nothing else may ever be raised.
+Example counts come from the Hypothesis profile (``ci``: 25 per construct;
+``HYPOTHESIS_PROFILE=dev`` for more). Constructs: RealTimeEndpoint, ServerlessEndpoint,
+AsyncEndpoint, BatchTransform, MultiModelEndpoint, and variants added one by one (against an
+oracle of SageMaker's variant rules).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
-from aws_cdk.assertions import Template
+from aws_cdk.assertions import Annotations, Match, Template
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
@@ -83,11 +86,19 @@ def check(build: Any, valid: bool, name: str) -> None:
     assert valid, "an invalid configuration was accepted"
     template = Template.from_stack(stack).to_json()
     assert cfn_lint(template) == []
+    annotations = Annotations.from_stack(stack)
+    for child in stack.node.find_all():
+        estimate = getattr(child, "cost_estimate", None)
+        for shortfall in estimate.warnings if estimate is not None else ():
+            # add_warning_v2 appends its id: "<text> [ack: constructs-lib:capacity]"
+            annotations.has_warning(f"/{child.node.path}", Match.string_like_regexp(
+                "^" + re.escape(shortfall)))
 
 
 RT_BREAKS = ["instance_type", "instance_count", "autoscaling", "endpoint_name",
              "sampling", "traffic.requests_per_month", "traffic.avg_duration_ms",
-             "traffic.payload_kb", "traffic.busy_hours_per_day", "count_outside_scaling"]
+             "traffic.payload_kb", "traffic.busy_hours_per_day", "count_outside_scaling",
+             "volume_size_gb", "concurrency"]
 
 
 @st.composite
@@ -112,9 +123,17 @@ def realtime_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
         props["endpoint_name"] = draw(NAME)
     if draw(st.integers(0, 3)) == 0:
         props["data_capture"] = {"sampling_percentage": draw(st.integers(0, 100))}
+    if not nvme(props["instance_type"]) and draw(st.booleans()):
+        props["volume_size_gb"] = draw(st.integers(1, 512))
+    if draw(st.booleans()):
+        props["max_concurrent_requests_per_instance"] = draw(st.integers(1, 1000))
+    if broken == "volume_size_gb":
+        props["volume_size_gb"] = draw(st.sampled_from([0, 513, -1, True]))
+    elif broken == "concurrency":
+        props["max_concurrent_requests_per_instance"] = draw(st.sampled_from([0, 1001, 2.5]))
     if broken == "instance_type":
         props["instance_type"] = draw(st.sampled_from(["m5.large", "ml.M5.large",
-                                                       "ml.t3.medium"]))
+                                                       "ml.m5"]))
     elif broken == "instance_count":
         props.pop("autoscaling", None)
         props["instance_count"] = draw(st.sampled_from([0, -1, 1001, True]))
@@ -199,7 +218,7 @@ def with_key(props: dict[str, Any]) -> Any:
 
 AS_BREAKS = ["min_above_max", "max_instances", "concurrency", "timeout", "duration_over_timeout",
              "prefix", "same_prefixes", "serverless", "instance_type", "traffic.payload_kb",
-             "traffic.requests_per_month"]
+             "traffic.requests_per_month", "volume_on_nvme"]
 BAD_PREFIX = st.sampled_from(["input", "/input/", "in put/", "", "a" * 202 + "/"])
 
 
@@ -223,7 +242,12 @@ def async_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
             st.lists(st.from_regex(r"\A[a-z0-9][a-z0-9/_-]{0,20}/\Z"), min_size=3, max_size=3,
                      unique=True))
     props["kms"] = draw(st.integers(0, 3)) == 0
-    if broken == "min_above_max":
+    if not nvme(props["instance_type"]) and draw(st.booleans()):
+        props["volume_size_gb"] = draw(st.integers(1, 512))
+    if broken == "volume_on_nvme":
+        props["instance_type"] = draw(st.sampled_from(["ml.g5.xlarge", "ml.g4dn.xlarge"]))
+        props["volume_size_gb"] = draw(st.integers(1, 512))
+    elif broken == "min_above_max":
         props["min_instances"] = props["max_instances"] + draw(st.integers(1, 5))
     elif broken == "max_instances":
         props["max_instances"] = draw(st.sampled_from([0, -1, 1001]))

@@ -74,23 +74,26 @@ def test_fleet_priced_from_the_sum_with_a_share_per_model(stack):
     ep = fleet(stack)
     est = ep.cost_estimate
     assert est.kind == "multimodel"
-    assert est.monthly_usd == round(730 * 0.204, 2)  # 148.92: one ml.c5.xlarge, no data
+    # one ml.c5.xlarge (148.92) and its 16 GB MultiModel storage volume (16 × 0.14 = 2.24),
+    # no data: 151.16
+    assert est.monthly_usd == round(730 * 0.204 + 16 * 0.14, 2) == 151.16
     assert est.traffic["requests_per_month"] == 1_000_000
     assert set(est.traffic["models"]) == {"a.tar.gz", "b.tar.gz", "c.tar.gz"}
-    # shares by compute time (same duration): 10%, 30%, 60% of $148.92
-    assert "model a.tar.gz: 10.0% = $14.89/month" in est.assumptions
-    assert "model c.tar.gz: 60.0% = $89.35/month" in est.assumptions
-    assert any("$49.64/month per model on average" in a for a in est.assumptions)
+    # shares by compute time (same duration): 10%, 30%, 60% of $151.16
+    assert "model a.tar.gz: 10.0% = $15.12/month" in est.assumptions
+    assert "model c.tar.gz: 60.0% = $90.70/month" in est.assumptions
+    assert any("$50.39/month per model on average" in a for a in est.assumptions)
 
 
 def test_dedicated_alternative_and_consolidation_annotation(stack):
     ep = fleet(stack)
     dedicated = next(a for a in ep.cost_estimate.alternatives if a.kind == "realtime")
-    assert dedicated.monthly_usd == pytest.approx(3 * 730 * 0.204)  # 446.76
-    assert ep.consolidation_saving_usd == round(446.76 - 148.92, 2)
+    # each dedicated: 148.92 + its single-model 4 GB volume (0.56) = 149.48
+    assert dedicated.monthly_usd == pytest.approx(3 * 149.48)  # 448.44
+    assert ep.consolidation_saving_usd == round(448.44 - 151.16, 2)
     Annotations.from_stack(stack).has_info("/Test/Mm", Match.string_like_regexp(
-        r"Consolidation: 3 models on one fleet cost \$148\.92/month; 3 dedicated real-time "
-        r"endpoints would cost \$446\.76/month: saves \$297\.84/month \(67%\)"))
+        r"Consolidation: 3 models on one fleet cost \$151\.16/month; 3 dedicated real-time "
+        r"endpoints would cost \$448\.44/month: saves \$297\.28/month \(66%\)"))
     meta = next(iter(Template.from_stack(stack).find_resources(
         "AWS::SageMaker::Endpoint").values()))["Metadata"]["CostEstimate"]
     assert meta == ep.cost_estimate.to_metadata()
@@ -100,7 +103,7 @@ def test_one_hint_for_the_whole_fleet(stack):
     ep = fleet(stack, models=None, traffic=light(1_000_000))
     assert ep.consolidation_saving_usd is None
     assert not any(a.kind == "realtime" for a in ep.cost_estimate.alternatives)
-    assert ep.cost_estimate.monthly_usd == round(730 * 0.204, 2)
+    assert ep.cost_estimate.monthly_usd == round(730 * 0.204 + 16 * 0.14, 2)
 
 
 def test_multi_model_variant_and_its_cost_lines(stack):
@@ -115,7 +118,8 @@ def test_multi_model_variant_and_its_cost_lines(stack):
     est = ep.cost_estimate
     assert est.kind == "multimodel"
     assert {line.variant for line in est.lines} == {"AllTraffic", "Next"}
-    assert est.monthly_usd == round(730 * 0.204 + 730 * 0.115, 2)
+    # both carry the 16 GB MultiModel volume of their types (ml.c5.xlarge, ml.m5.large)
+    assert est.monthly_usd == round(730 * 0.204 + 730 * 0.115 + 2 * 16 * 0.14, 2)
 
 
 @pytest.mark.parametrize(("overrides", "field", "allowed"), [

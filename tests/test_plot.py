@@ -8,7 +8,8 @@ import pytest
 
 from constructs_lib import TrafficHint
 from constructs_lib.cost.base import PricingContext
-from constructs_lib.cost.plot import draw, model_curves
+from constructs_lib.cost.breakeven import cost_curves, log_volumes
+from constructs_lib.cost.plot import draw, figure, hint_for, model_curves
 from constructs_lib.cost.workload import Workload
 from constructs_lib.pricing import load_price_book
 
@@ -24,10 +25,11 @@ def test_cpu_model_curves_realtime_vs_serverless_only_for_an_interactive_caller(
     assert set(curves.excluded) == {"async", "batch"}
     # serverless: v × 0.1 s × 2 GB × 0.00002 = v × 4e-6 $. Real-time alternative: ml.m5.large,
     # autoscaling 1-4 at 100 invocations/instance/minute (1.67 req/s): 4 instances from
-    # 4 × 1.67 × 2,628,000 s ≈ 17.5M requests, 4 × 83.95 = 335.80 $ → equal at 83,950,000.
+    # 4 × 1.67 × 2,628,000 s ≈ 17.5M requests, 4 × (83.95 + 4 GB × 0.14) = 338.04 $ → equal
+    # at 84,510,000 (4 instances of 2 vCPU hold 80 req/s of 0.1 s: 32 req/s fit).
     (first,) = curves.curve.break_evens
     assert first[:2] == ("realtime", "serverless")
-    assert first[2] == pytest.approx(4 * 83.95 / 4e-6, rel=1e-5)
+    assert first[2] == pytest.approx(4 * (83.95 + 0.56) / 4e-6, rel=1e-5)
 
 
 def test_gpu_model_curves_exclude_serverless_and_include_async_and_batch(tmp_path):
@@ -84,3 +86,60 @@ def test_plot_cli_says_when_nothing_can_be_priced(tmp_path):
     assert "plot: no kind can be priced for this workload in us-east-2" in result.stderr
     assert "data_processed_in_usd_per_gb" in result.stderr and "fetch --region us-east-2" in (
         result.stderr)
+
+
+ISSUE_CHART = {"duration_ms": 500, "payload_kb": 50, "response_kb": 10, "busy_hours_per_day": 24,
+               "peak_rps": None, "max_latency_ms": 3_600_000, "runs_per_month": 30}
+"""The chart of issue 16: ml.g5.xlarge, 500 ms, 50 KB, results within the hour, 30 runs."""
+
+
+def issue_curves(points: int = 121):
+    hint = hint_for(3000, **ISSUE_CHART)
+    return model_curves(Workload(hint, "ml.g5.xlarge"), CTX, low=100, high=1e8, points=points)
+
+
+def test_issue_chart_async_stays_within_its_fleet_and_under_real_time_near_3000():
+    curves = issue_curves()
+    c = curves.curve
+    at = dict(zip(c.volumes, range(len(c.volumes)), strict=True))
+    top = c.volumes[-1]
+    # 4 × ml.g5.xlarge all month = 4 × 730 × 1.4084 = 4,112.53 $, + data processed at 100M
+    # requests (50 KB in, 10 KB out at 0.016 $/GB); before: above $20,000.
+    data = top * (50 + 10) / 1024**2 * 0.016
+    assert c.costs["async"][at[top]] == pytest.approx(4 * 730 * 1.4084 + data)
+    # No spike: around the current volume async never costs more than the one real-time
+    # instance by more than its monthly warm-up and idle tail (1,200 s × 1.4084 $/h = $0.47).
+    near = [i for i, v in enumerate(c.volumes) if 1e3 <= v <= 1e5]
+    assert max(c.costs["async"][i] - c.costs["realtime"][i] for i in near) < 0.5
+    # Both fleets stop keeping up near 8 req/s (4 instances × 1 GPU ÷ 0.5 s): faded there.
+    assert c.served["async"][at[top]] is False and c.served["realtime"][at[top]] is False
+    assert all(c.served["batch"])  # batch adds instances to finish each run
+    # Every crossing is where both fleets can do the work.
+    limit = 4 * 2 * 730 * 3600
+    assert all(v <= limit for _, _, v, _ in c.break_evens)
+
+
+def test_break_even_labels_never_overlap(tmp_path):
+    from matplotlib import pyplot as plt
+
+    fig = figure(issue_curves(), current=3000)
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        (ax,) = fig.axes
+        numbers = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().isdigit()]
+        assert len(numbers) == 2  # 2 groups: the low crossing, and the steps near 4-16M
+        assert not any(a.overlaps(b) for i, a in enumerate(numbers) for b in numbers[i + 1:])
+        side = [t for t in fig.texts if t.get_text().startswith("Break-evens")]
+        assert len(side) == 1
+        assert not side[0].get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
+        assert "realtime = async, 5 times" in side[0].get_text()
+    finally:
+        plt.close(fig)
+
+
+def test_curves_cross_only_where_both_serve():
+    curve = cost_curves({"flat": lambda v: 100.0, "linear": lambda v: 0.01 * v},
+                        log_volumes(1, 1e6, 13), {"flat": lambda v: v < 1e3})
+    assert curve.break_evens == ()  # they cross at 1e4, where "flat" cannot do the work
+    assert curve.served["flat"][:3] == (True, True, True) and curve.served["flat"][-1] is False

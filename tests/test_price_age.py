@@ -22,7 +22,8 @@ def book(tmp_path, published: date) -> str:  # type: ignore[no-untyped-def]
         "regions": {"eu-north-1": {"date": published.isoformat(),
                                    "hosting_usd_per_hour": {"ml.m5.large": 0.1},
                                    "data_processed_in_usd_per_gb": 0.01,
-                                   "data_processed_out_usd_per_gb": 0.01}}}))
+                                   "data_processed_out_usd_per_gb": 0.01,
+                                   "storage_usd_per_gb_month": 0.1}}}))
     return str(path)
 
 

@@ -214,8 +214,10 @@ def test_a_fetched_book_prices_a_us_west_2_stack_exactly(price_list, tmp_path):
     assert serverless.monthly_usd == round(1_048_576 * 0.05 * 0.00012 + 0.032, 2) == 6.32
     docs = AsyncEndpoint(stack, "Docs", model=model, instance_type="ml.m5.large",
                          min_instances=1, traffic=hint).cost_estimate
-    # AsyncInf:ml.m5.large, its own meter: 730 h × 0.115 + 0.032 (one instance covers the work)
-    assert docs.lines[0].unit_usd == 0.115 and docs.monthly_usd == round(730 * 0.115 + 0.032, 2)
+    # AsyncInf:ml.m5.large, its own meter: 730 h × 0.115 + its 4 GB ML storage volume at the
+    # offer's USW2-Host:VolumeUsage.gp2 (0.14 per GB-month) + 0.032 (one instance covers the work)
+    assert docs.lines[0].unit_usd == 0.115
+    assert docs.monthly_usd == round(730 * 0.115 + 4 * 0.14 + 0.032, 2)
     assert not any("hosting rate" in a for a in docs.assumptions)
     Annotations.from_stack(stack).has_no_warning("/Test/Scorer", Match.string_like_regexp(
         "Unpriced"))

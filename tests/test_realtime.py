@@ -198,7 +198,8 @@ def test_cost_metadata_matches_cost_estimate_and_annotation(stack):
     endpoints = t.find_resources("AWS::SageMaker::Endpoint")
     meta = next(iter(endpoints.values()))["Metadata"]["CostEstimate"]
     assert meta == ep.cost_estimate.to_metadata()
-    assert meta["monthly_usd"] == round(0.23 * 730 + 2 * 1e6 * 10 / 1024**2 * 0.016, 2)
+    # 730 h × 0.23 + its 8 GB volume (8 × 0.14) + 1M × 10 KB in and out at 0.016 $/GB
+    assert meta["monthly_usd"] == round(0.23 * 730 + 8 * 0.14 + 2 * 1e6 * 10 / 1024**2 * 0.016, 2)
     Annotations.from_stack(stack).has_warning(
         "/Test/Ep",
         Match.string_like_regexp(r"Estimated \$\d+\.\d\d/month \(realtime, us-east-1\)"))
@@ -251,7 +252,7 @@ def test_hourly_override_from_context_is_used_and_named():
 def test_hourly_override_as_json_string_from_cli_context():
     stack = make_stack(context={"cost:hourly-overrides": '{"ml.m5.large": 0.1}'})
     ep = endpoint(stack, traffic=TrafficHint(payload_kb=0, response_kb=0))
-    assert ep.cost_estimate.monthly_usd == 73.0
+    assert ep.cost_estimate.monthly_usd == 73.56  # 730 × 0.1 + 4 GB × 0.14
 
 
 def test_an_unpriced_instance_type_warns_with_the_fix(stack):

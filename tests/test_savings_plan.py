@@ -32,11 +32,12 @@ def ctx(plan: SavingsPlan | None) -> PricingContext:
 
 
 def test_a_share_off_instance_usage_only():
-    # ml.c5.xlarge 730 h × 0.204 = 148.92 on demand, 30% off = 104.244; data 0.032 on demand.
+    # ml.c5.xlarge 730 h × 0.204 = 148.92 on demand, 30% off = 104.244; its 4 GB storage volume
+    # (0.56) and data (0.032) stay on demand: the plan covers ML instance usage only.
     estimate = RealTimeCost(DATA, ctx(SavingsPlan(0.3, name="SageMaker SP 1y")),
                             instance_type="ml.c5.xlarge").estimate()
-    assert estimate.monthly_usd == round(148.92 * 0.7 + 0.032, 2) == 104.28
-    assert estimate.on_demand_monthly_usd == 148.95
+    assert estimate.monthly_usd == round(148.92 * 0.7 + 0.56 + 0.032, 2) == 104.84
+    assert estimate.on_demand_monthly_usd == 149.51
     assert estimate.savings_plan == "SageMaker SP 1y"
     discount = estimate.lines[-1]
     assert discount.item == "SageMaker SP 1y (30% off instance usage)"
@@ -44,23 +45,23 @@ def test_a_share_off_instance_usage_only():
     assert any(a.startswith("SageMaker SP 1y: 30% off on-demand instance usage")
                for a in estimate.assumptions)
     meta = estimate.to_metadata()
-    assert meta["savings_plan"] == "SageMaker SP 1y" and meta["on_demand_monthly_usd"] == 148.95
-    assert "Estimated $104.28/month with SageMaker SP 1y (on-demand $148.95/month)" in (
+    assert meta["savings_plan"] == "SageMaker SP 1y" and meta["on_demand_monthly_usd"] == 149.51
+    assert "Estimated $104.84/month with SageMaker SP 1y (on-demand $149.51/month)" in (
         estimate.summary())
 
 
 def test_the_commitment_caps_what_the_plan_covers():
     # $0.05/h of plan-rate usage buys 0.05 × 730 / 0.7 = $52.14 of on-demand usage a month:
-    # 52.14 × 0.3 = 15.64 off the 148.92.
+    # 52.14 × 0.3 = 15.64 off the 148.92 (the 0.56 of storage is not instance usage).
     plan = SavingsPlan(0.3, commitment_usd_per_hour=0.05, name="SP")
     estimate = RealTimeCost(IDLE, ctx(plan), instance_type="ml.c5.xlarge").estimate()
     assert estimate.lines[-1].quantity == pytest.approx(0.05 * 730 / 0.7)
-    assert estimate.monthly_usd == round(148.92 - 0.05 * 730 / 0.7 * 0.3, 2) == 133.28
+    assert estimate.monthly_usd == round(148.92 + 0.56 - 0.05 * 730 / 0.7 * 0.3, 2) == 133.84
     assert "up to its commitment of $0.05/hour" in estimate.assumptions[-1]
     # A commitment above the usage covers all of it.
     big = SavingsPlan(0.3, commitment_usd_per_hour=10.0, name="SP")
     assert RealTimeCost(IDLE, ctx(big), instance_type="ml.c5.xlarge").estimate(
-    ).monthly_usd == round(148.92 * 0.7, 2)
+    ).monthly_usd == round(148.92 * 0.7 + 0.56, 2)
 
 
 def test_serverless_and_batch_are_billed_as_the_plan_says():
@@ -71,7 +72,8 @@ def test_serverless_and_batch_are_billed_as_the_plan_says():
     batch_hint = TrafficHint(records_per_run=3600, runs_per_month=10, avg_duration_ms=1000)
     batch = BatchCost(batch_hint, ctx(plan), instance_type="ml.m5.xlarge").estimate()
     on_demand = BatchCost(batch_hint, ctx(None), instance_type="ml.m5.xlarge").estimate()
-    assert batch.monthly_usd == round(exact_usd(on_demand) * 0.5, 2)
+    instance = sum(line.monthly_usd for line in on_demand.lines if line.unit == "instance-hour")
+    assert batch.monthly_usd == round(exact_usd(on_demand) - 0.5 * instance, 2)
 
 
 @given(st.floats(0, 0.99), st.none() | st.floats(0, 100), st.floats(0, 1e9))
@@ -95,20 +97,20 @@ def test_the_template_and_the_annotation_show_both_figures():
     stack, _ = _endpoint({"cost:savings-plan": {"share": 0.3, "name": "SageMaker SP 1y"}})
     [res] = Template.from_stack(stack).find_resources("AWS::SageMaker::Endpoint").values()
     meta = res["Metadata"]["CostEstimate"]
-    assert (meta["monthly_usd"], meta["on_demand_monthly_usd"]) == (104.28, 148.95)
+    assert (meta["monthly_usd"], meta["on_demand_monthly_usd"]) == (104.84, 149.51)
     assert meta["savings_plan"] == "SageMaker SP 1y"
     # The serverless alternative is not discounted: advice compares what each would bill.
     [alternative] = [a for a in meta["alternatives"] if a["kind"] == "serverless"]
     assert alternative["monthly_usd"] == _endpoint({})[1].cost_estimate.alternatives[0].monthly_usd
     Annotations.from_stack(stack).has_warning(
         "/Test/Ep", Match.string_like_regexp(
-            r"Estimated \$104\.28/month with SageMaker SP 1y \(on-demand \$148\.95/month\)"))
+            r"Estimated \$104\.84/month with SageMaker SP 1y \(on-demand \$149\.51/month\)"))
 
 
 def test_a_share_alone_is_a_plan():
     _, ep = _endpoint({"cost:savings-plan": "0.2"})
     assert ep.cost_estimate.savings_plan == "savings plan"
-    assert ep.cost_estimate.monthly_usd == round(148.92 * 0.8 + 0.032, 2)
+    assert ep.cost_estimate.monthly_usd == round(148.92 * 0.8 + 0.56 + 0.032, 2)
 
 
 @pytest.mark.parametrize("value", [1.0, -0.1, {"share": 0.3, "commit": 2},

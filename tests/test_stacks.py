@@ -48,8 +48,10 @@ def test_nightly_scoring_is_priced_per_job_on_the_state_machine(stacks):
     churn = stacks["NightlyScoring"].churn
     est = churn.cost_estimate
     assert est.kind == "batch"
-    # 5,000,000 × 8 ms / (2 × 4) + 300 s = 5,300 s × 2 instances × 30 runs = 88.33 h × 0.23
-    assert est.monthly_usd == round(5300 * 2 * 30 / 3600 * 0.23, 2)
+    # 5,000,000 × 8 ms / (2 × 4) + 300 s = 5,300 s × 2 instances × 30 runs = 88.33 h × 0.23,
+    # + their 8 GB volumes while they run: 8 × 88.33 / 730 GB-month × 0.14
+    hours = 5300 * 2 * 30 / 3600
+    assert est.monthly_usd == round(hours * 0.23 + 8 * hours / 730 * 0.14, 2) == 20.45
     assert any("job duration assumed: 88.3 min" in a for a in est.assumptions)
 
 

@@ -95,7 +95,8 @@ def test_siblings_share_one_pricing_context_but_each_scope_reads_its_own():
     team = Construct(stack, "Team")
     team.node.set_context("cost:hourly-overrides", {"ml.m5.large": 0.2})  # before any child
     c = realtime(team, "C")
-    assert (a.cost_estimate.monthly_usd, c.cost_estimate.monthly_usd) == (73.0, 146.0)
+    # 730 h × 0.1 / 0.2, + ml.m5.large's 4 GB volume (4 × 0.14 = 0.56)
+    assert (a.cost_estimate.monthly_usd, c.cost_estimate.monthly_usd) == (73.56, 146.56)
 
 
 def test_failed_construct_does_not_freeze_its_scope_pricing():
@@ -106,7 +107,7 @@ def test_failed_construct_does_not_freeze_its_scope_pricing():
                          traffic=TRAFFIC)
     assert not team.node.children  # so its context may still be set, and must be read
     team.node.set_context("cost:hourly-overrides", {"ml.m5.large": 0.2})
-    assert realtime(team, "Ok").cost_estimate.monthly_usd == 146.0
+    assert realtime(team, "Ok").cost_estimate.monthly_usd == 146.56
 
 
 def test_reported_path_is_the_node_path_even_for_escaped_ids(stack):

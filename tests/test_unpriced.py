@@ -47,9 +47,12 @@ def test_a_region_the_book_lacks_synthesizes_unpriced_with_a_warning():
     assert "monthly_usd" not in meta  # null: CDK drops null values from metadata
     assert "Region 'ap-south-2' is not in price book" in meta["unpriced"]
     assert FETCH in meta["unpriced"] and "cost:price-book" in meta["unpriced"]
-    # The quantities are still there: 730 instance-hours and 1 GB each way, unpriced.
+    # The quantities are still there: 730 instance-hours, its 4 GB storage volume all month and
+    # 1 GB each way, unpriced.
     assert meta["lines"] == [
         {"item": "ml.c5.xlarge hosting", "quantity": 730, "unit": "instance-hour"},
+        {"item": "ml.c5.xlarge ML storage (4 GB per instance)", "quantity": 4,
+         "unit": "GB-month"},
         {"item": "Data processed in", "quantity": 1, "unit": "GB"},
         {"item": "Data processed out", "quantity": 1, "unit": "GB"}]
     assert meta["alternatives"] == []  # nothing to compare them with
@@ -169,12 +172,12 @@ def test_a_stack_budget_with_an_unpriced_member_is_unknown_unless_already_over()
     Annotations.from_stack(under).has_warning("/Test", Match.string_like_regexp(
         r"^Budget unknown: stack Test cannot be checked against cost:budget-usd\['Test'\] "
         r"\$10,000\.00/month: 1 construct\(s\) unpriced \(Test/Unknown\); the priced ones "
-        r"total \$148\.95/month"))
+        r"total \$149\.51/month"))
     over = make_stack({"cost:budget-usd": {"Test": 100}})
     realtime(over, "Priced")
     realtime(over, "Unknown", instance_type="ml.r5.large")
     Annotations.from_stack(over).has_error("/Test", Match.string_like_regexp(
-        r"^Over budget: stack Test estimated at least \$148\.95/month exceeds .*"
+        r"^Over budget: stack Test estimated at least \$149\.51/month exceeds .*"
         r"unpriced: Test/Unknown"))
 
 
@@ -215,6 +218,6 @@ def test_the_diff_marks_an_unpriced_change_and_its_delta_unknown(tmp_path):
     assert change.after_usd is None and change.delta_usd is None
     assert diff.unpriced == ("Mumbai/Api",)
     text = render_diff_markdown(diff)
-    assert "| `Mumbai/Api` | changed | $148.95 | unpriced | unknown | " in text
+    assert "| `Mumbai/Api` | changed | $149.51 | unpriced | unknown | " in text
     assert "region us-east-1 → ap-south-2" in text and "unpriced: Region 'ap-south-2'" in text
     assert "⚠️ 1 endpoint(s) unpriced in this PR, left out of the totals: `Mumbai/Api`" in text

@@ -67,12 +67,13 @@ def test_each_variant_priced_on_its_weight_share_and_summed(stack):
     v = ep.add_variant("Canary", weight=0.1)
     est = ep.cost_estimate
     assert {line.variant for line in est.lines} == {"AllTraffic", "Canary"}
-    assert est.monthly_usd == round(2 * 730 * 0.115, 2)  # two always-on ml.m5.large, no data
-    assert v.cost_estimate.monthly_usd == round(730 * 0.115, 2)
+    # two always-on ml.m5.large with their 4 GB volumes (4 × 0.14), no data
+    assert est.monthly_usd == round(2 * (730 * 0.115 + 4 * 0.14), 2)
+    assert v.cost_estimate.monthly_usd == round(730 * 0.115 + 4 * 0.14, 2)
     assert any("weight 0.1: 10% of requests" in a for a in est.assumptions)
     Annotations.from_stack(stack).has_info(
         "/Test/Ep/Canary",
-        Match.string_like_regexp(r"^Variant Canary \(weight 0.1, 10% of requests\): \$83\.95"))
+        Match.string_like_regexp(r"^Variant Canary \(weight 0.1, 10% of requests\): \$84\.51"))
 
 
 def test_variant_added_after_first_estimate_is_counted_at_synth(stack):
@@ -80,7 +81,7 @@ def test_variant_added_after_first_estimate_is_counted_at_synth(stack):
     before = ep.cost_estimate.monthly_usd
     ep.add_variant("Late", instance_type="ml.m5.xlarge")
     meta = resource(stack, "AWS::SageMaker::Endpoint")["Metadata"]["CostEstimate"]
-    assert meta["monthly_usd"] == round(before + 730 * 0.23, 2)
+    assert meta["monthly_usd"] == pytest.approx(before + 730 * 0.23 + 8 * 0.14, abs=0.01)
     assert {line["variant"] for line in meta["lines"]} == {"AllTraffic", "Late"}
 
 
@@ -90,7 +91,9 @@ def test_shadow_variant_counted_and_said_to_serve_no_responses(stack):
     config = resource(stack, "AWS::SageMaker::EndpointConfig")["Properties"]
     assert [p["VariantName"] for p in config["ProductionVariants"]] == ["AllTraffic"]
     assert config["ShadowProductionVariants"][0]["VariantName"] == "Shadow"
-    assert ep.cost_estimate.monthly_usd == round(2 * 730 * 0.115, 2)
+    assert ep.cost_estimate.monthly_usd == round(2 * (730 * 0.115 + 4 * 0.14), 2)
+    assert not any(line.variant == "Shadow" and line.item == "Data processed out"
+                   for line in ep.cost_estimate.lines)
     assert any("shadow: receives a copy of 50% of requests and serves no responses" in a
                for a in ep.cost_estimate.assumptions)
     Annotations.from_stack(stack).has_info(

@@ -35,12 +35,15 @@ from .context import cost_context, remember
 from .paths import check_same_app, construct_path
 from .surface import BUDGET_UNKNOWN_ID
 
-__all__ = ["BUDGET_UNKNOWN_ID", "SOURCE_KEY", "UNPRICED_ID", "WARNING_ID", "PricedConstruct"]
+__all__ = ["BUDGET_UNKNOWN_ID", "CAPACITY_WARNING_ID", "SOURCE_KEY", "UNPRICED_ID", "WARNING_ID",
+           "PricedConstruct"]
 
 WARNING_ID = "constructs-lib:cheaper-alternative"
 """Id of the cheaper-alternative warning (``cdk.Annotations.acknowledge_warning`` takes it)."""
 UNPRICED_ID = "constructs-lib:unpriced"
 """Id of the warning on a construct whose estimate is unpriced."""
+CAPACITY_WARNING_ID = "constructs-lib:capacity"
+"""Id of the warning that the fleet cannot serve its traffic hint (one per shortfall)."""
 SOURCE_KEY = "ConstructsLib"
 """Metadata key beside ``CostEstimate``: the construct path and class that produced it."""
 
@@ -162,6 +165,8 @@ class PricedConstruct(Construct, Generic[P]):
             annotations.add_warning_v2(WARNING_ID, _warning_text(estimate, alternative))
         else:
             annotations.add_info(estimate.summary())
+        for shortfall in estimate.warnings:
+            annotations.add_warning_v2(CAPACITY_WARNING_ID, shortfall)
         self._annotate(estimate)
         error = own_budget_error(self.construct_path, estimate, self.max_monthly_usd)
         if error:

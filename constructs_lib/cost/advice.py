@@ -1,12 +1,14 @@
 """Cheaper-alternative advice: the same traffic priced under every other feasible endpoint kind.
 
 For each kind in the registry (``kinds.KINDS``) other than the endpoint's own: skip it when
-SageMaker's limits rule it out (each kind's ``infeasibility``), else build its cost model and
-find the break-even volume against the endpoint's own cost model by bisection (``breakeven``).
-A kind the price book cannot price in the region (no serverless rates yet, say) is left out
-rather than failing the endpoint's own estimate (alternatives are priced with the strict book);
-an unpriced estimate has no alternatives (there is nothing to compare them with), and a
-break-even point is left out where the endpoint's own cost is unpriced.
+SageMaker's limits rule it out (each kind's ``infeasibility``) or when its fleet cannot do the
+work at the endpoint's volume (its ``served``), else build its cost model and find the
+break-even volume against the endpoint's own cost model by bisection (``breakeven``), among the
+volumes both fleets can serve. A kind the price book cannot price in the region (no serverless
+rates yet, say) is left out rather than failing the endpoint's own estimate (alternatives are
+priced with the strict book); an unpriced estimate has no alternatives (there is nothing to
+compare them with), and a break-even point is left out where the endpoint's own cost is
+unpriced.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable, Collection
 
 from ..pricing.price_book import PriceNotFoundError
 from .base import CostModel, PricingContext, is_unpriced
-from .breakeven import break_even
+from .breakeven import DEFAULT_RANGE, break_even, served_up_to
 from .estimate import Alternative, CostEstimate, round_usd
 from .kinds import KINDS
 from .workload import Workload
@@ -81,6 +83,9 @@ def alternatives(kind: str, own: CostModel, workload: Workload, ctx: PricingCont
     if is_unpriced(own_usd(volume)):
         return []
     strict = ctx.strict()
+    low, high = DEFAULT_RANGE
+    if own.served(workload.load_at(volume)):  # else its own warnings say so; search it all
+        high = served_up_to(workload.via_load(own.served), DEFAULT_RANGE) or high
     out = []
     for option in KINDS.values():
         if option.kind == kind or (kinds is not None and option.kind not in kinds):
@@ -89,12 +94,17 @@ def alternatives(kind: str, own: CostModel, workload: Workload, ctx: PricingCont
             continue
         try:
             model = option.model(workload, strict)
-            monthly_usd = round_usd(model.usd(workload.load_at(volume)))
+            here = workload.load_at(volume)
+            if not model.served(here):
+                continue  # its fleet cannot do this work: not an alternative
+            monthly_usd = round_usd(model.usd(here))
         except PriceNotFoundError:
             continue
+        top = served_up_to(workload.via_load(model.served), (low, high))
         try:
-            point = break_even(_priced(own_usd), workload.volume_cost(model), near=volume,
-                               digits=_DIGITS)
+            point = None if top is None or top <= low else break_even(
+                _priced(own_usd), workload.volume_cost(model), near=volume,
+                volume_range=(low, top), digits=_DIGITS)
         except PriceNotFoundError:
             point = None
         out.append(Alternative(kind=option.kind, monthly_usd=monthly_usd,

@@ -24,28 +24,36 @@ from __future__ import annotations
 import math
 import operator
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..pricing.price_book import PriceBook
 from ..pricing.rates import missing_reasons, rate_notes
+from ..spec.instances import instance_facts, local_nvme
 from ..spec.traffic import HOURS_PER_MONTH, TrafficHint
 from .estimate import INSTANCE_HOUR, CostEstimate, EndpointKind, LineItem
 from .savings_plan import SavingsPlan
 
 __all__ = [
     "KB_PER_GB",
+    "Capacity",
     "CostModel",
     "Load",
     "Meter",
     "MeteredCost",
+    "MlVolume",
     "PricingContext",
     "data_processed_gb",
     "data_processed_lines",
     "data_processed_meters",
+    "figure",
+    "finite_or_none",
     "is_unpriced",
+    "ml_volume",
+    "share",
+    "storage_meter",
 ]
 
 KB_PER_GB = 1024.0 * 1024.0
@@ -139,6 +147,75 @@ def data_processed_lines(requests_per_month: float, traffic: TrafficHint,
             meter_out.line(data_processed_gb(requests_per_month, traffic.response_kb))]
 
 
+def figure(value: float) -> str:
+    """A count for a sentence: whole thousands, else 4 significant figures (1.001, 20, 0.25)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def share(part: float, whole: float) -> str:
+    """``part`` of ``whole`` as a percentage for a sentence ("<1%" rather than "0%")."""
+    ratio = part / whole if whole else 0.0
+    return "<1%" if 0 < ratio < 0.005 else f"{ratio:.0%}"
+
+
+def finite_or_none(value: float, digits: int | None = 4) -> float | None:
+    """``value`` rounded for the metadata (JSON has no infinity: None for a limit that is
+    unbounded, as a zero-length request makes it)."""
+    if not math.isfinite(value):
+        return None
+    return round(value, digits) if digits is not None else float(round(value))
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """What a fleet can do at a load, as the estimate assumed it: ``assumed`` (JSON-ready
+    figures: instances, concurrency, the work against the most the fleet can do) and
+    ``shortfalls`` (one sentence each where it cannot serve the hint; empty when it can)."""
+
+    assumed: Mapping[str, Any]
+    shortfalls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MlVolume:
+    """The ML storage volume one instance carries: ``gb`` (None: no EBS volume is billed) and
+    why, for the estimate's assumptions."""
+
+    gb: float | None
+    why: str
+
+
+def ml_volume(instance_type: str, volume_size_gb: int | None = None, *,
+              multi_model: bool = False) -> MlVolume:
+    """The EBS volume SageMaker attaches to each instance of ``instance_type``: the configured
+    ``VolumeSizeInGB``, else the documented default (single-model or MultiModel container);
+    none on types with local NVMe storage, and unpriced (said) where no default is known."""
+    if volume_size_gb is not None:
+        return MlVolume(float(volume_size_gb), f"{volume_size_gb} GB ML storage volume per "
+                                               "instance (volume_size_gb)")
+    if local_nvme(instance_type):
+        return MlVolume(None, f"{instance_type} has local NVMe instance storage: SageMaker "
+                              "attaches no EBS volume, no storage billed")
+    facts = instance_facts(instance_type)
+    gb = None if facts is None else facts.volume_gb(multi_model=multi_model)
+    if gb is None:
+        return MlVolume(None, f"no documented default ML storage volume for {instance_type}: "
+                              "storage not priced (set volume_size_gb to price it)")
+    mode = "MultiModel " if multi_model else ""
+    return MlVolume(float(gb), f"{gb:g} GB ML storage volume per instance (SageMaker's default "
+                               f"for {mode}{instance_type}; gp2, Host:VolumeUsage.gp2)")
+
+
+def storage_meter(ctx: PricingContext, instance_type: str, volume: MlVolume) -> Meter | None:
+    """The storage line of ``volume`` (None when none is billed); its quantity is GB-months:
+    GB per instance × instance-hours ÷ hours per month. The rate is looked up only when a
+    volume is billed."""
+    if volume.gb is None:
+        return None
+    rate = ctx.book.rate(ctx.region, "storage_usd_per_gb_month")
+    return Meter(f"{instance_type} ML storage ({volume.gb:g} GB per instance)", "GB-month", rate)
+
+
 class CostModel(ABC):
     """One endpoint kind's monthly cost for one config, traffic hint and pricing context.
 
@@ -167,6 +244,15 @@ class CostModel(ABC):
         """The assumptions behind :meth:`lines` at ``load`` (beyond the pricing context's)."""
         return []
 
+    @abstractmethod
+    def capacity(self, load: Load) -> Capacity:
+        """What the fleet was assumed able to do at ``load``, and where it falls short."""
+
+    def served(self, load: Load) -> bool:
+        """Whether the fleet can serve ``load`` (no shortfall). Shortfalls grow with volume,
+        so the volumes served are an interval from zero (advice and the plot search it)."""
+        return not self.capacity(load).shortfalls
+
     def usd(self, load: Load) -> float:
         """USD a month at ``load``, unrounded: the sum of the lines, in line order, less the
         savings plan's discount (NaN when a rate is missing)."""
@@ -181,6 +267,7 @@ class CostModel(ABC):
         lines, the savings plan's line, the assumptions (the context's, the model's, the
         rates'), unpriced with the missing rates' reasons when the book lacks one."""
         load, ctx = self.own_load, self.ctx
+        capacity = self.capacity(load)
         lines = self.lines(load)
         rates = [line.unit_usd for line in lines]
         notes = ctx.base_assumptions() + self.notes(load) + rate_notes(rates)
@@ -203,6 +290,8 @@ class CostModel(ABC):
             price_date=ctx.book.price_date(ctx.region),
             savings_plan=plan_name,
             on_demand_usd=on_demand,
+            capacity=capacity.assumed,
+            warnings=capacity.shortfalls,
         )
 
 

@@ -3,6 +3,10 @@
 Cost functions of volume are monotone but not linear (autoscaling adds instances in steps, a
 scaled-to-zero endpoint stops sleeping once requests are dense), so the crossing is found
 numerically: a log-spaced scan for sign changes of the difference, then bisection in log space.
+Every built-in cost model is non-decreasing in volume (tests/test_cost_properties.py checks it
+for every kind), which is what lets :func:`break_even` prune its scan. A fleet serves volumes
+up to a limit (beyond it the work outgrows its maximum): :func:`served_up_to` finds it, so that
+no break-even is reported where one of the two could not do the work.
 """
 
 from __future__ import annotations
@@ -10,9 +14,10 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["CostCurve", "break_even", "break_evens", "cost_curves", "log_volumes"]
+__all__ = ["CostCurve", "break_even", "break_evens", "cost_curves", "log_volumes",
+           "served_up_to"]
 
 CostOfVolume = Callable[[float], float]
 """USD per month as a function of requests (or records) per month."""
@@ -41,6 +46,24 @@ def _bisect(diff: CostOfVolume, lo: float, hi: float, rel_tol: float) -> float:
         else:
             hi = mid
     return math.sqrt(lo * hi)
+
+
+def served_up_to(served: Callable[[float], bool], volume_range: tuple[float, float],
+                 rel_tol: float = 1e-3) -> float | None:
+    """The largest volume in ``volume_range`` at which ``served`` holds (to ``rel_tol``), for a
+    ``served`` that holds up to a volume and not beyond; None when it holds nowhere."""
+    lo, hi = volume_range
+    if served(hi):
+        return hi
+    if not served(lo):
+        return None
+    while hi / lo - 1 > rel_tol:
+        mid = math.sqrt(lo * hi)
+        if served(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def significant(value: float, digits: int) -> float:
@@ -203,7 +226,7 @@ _REL_TOL = 1e-6
 """The grid and tolerance of :func:`break_evens`' defaults, which :func:`break_even` matches."""
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=256)
 def _grid(volume_range: tuple[float, float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """:func:`break_even`'s scan volumes (``log_volumes`` over the range, ``_SCAN_POINTS``) and
     their ``math.log10``: the same numbers for every search, computed once."""
@@ -213,21 +236,33 @@ def _grid(volume_range: tuple[float, float]) -> tuple[tuple[float, ...], tuple[f
 
 @dataclass(frozen=True)
 class CostCurve:
-    """Monthly cost of each kind over a range of volumes, and where each pair crosses."""
+    """Monthly cost of each kind over a range of volumes, where each kind's fleet can do the
+    work, and where each pair crosses (among the volumes both serve)."""
 
     volumes: tuple[float, ...]
     costs: Mapping[str, tuple[float, ...]]
     break_evens: tuple[tuple[str, str, float, float], ...]
     """(kind a, kind b, volume, USD/month at that volume)."""
+    served: Mapping[str, tuple[bool, ...]] = field(default_factory=dict)
+    """Per kind and volume: whether its fleet can do the work there (absent: everywhere)."""
 
 
-def cost_curves(kinds: Mapping[str, CostOfVolume], volumes: Sequence[float]) -> CostCurve:
-    """Evaluate every kind at every volume and find each pair's break-evens within the range."""
+def cost_curves(kinds: Mapping[str, CostOfVolume], volumes: Sequence[float],
+                served: Mapping[str, Callable[[float], bool]] | None = None) -> CostCurve:
+    """Evaluate every kind at every volume and find each pair's break-evens within the range
+    that both serve (``served``: per kind, whether its fleet can do the work at a volume)."""
     costs = {k: tuple(f(v) for v in volumes) for k, f in kinds.items()}
+    served = served or {}
+    limits = {k: served_up_to(served[k], (volumes[0], volumes[-1])) for k in served}
     names = list(kinds)
     crossings = []
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            for v in break_evens(kinds[a], kinds[b], volume_range=(volumes[0], volumes[-1])):
+            tops = [limits[k] for k in (a, b) if k in limits]
+            top = min([volumes[-1], *(t if t is not None else 0.0 for t in tops)])
+            if top <= volumes[0]:
+                continue
+            for v in break_evens(kinds[a], kinds[b], volume_range=(volumes[0], top)):
                 crossings.append((a, b, v, kinds[a](v)))
-    return CostCurve(tuple(volumes), costs, tuple(sorted(crossings, key=lambda c: c[2])))
+    return CostCurve(tuple(volumes), costs, tuple(sorted(crossings, key=lambda c: c[2])),
+                     {k: tuple(f(v) for v in volumes) for k, f in served.items()})

@@ -84,6 +84,7 @@ def _plot(args: argparse.Namespace) -> int:
             "monthly_usd": {k: [round(x, 2) for x in v] for k, v in c.costs.items()},
             "break_evens": [{"kinds": [a, b], "requests_per_month": round(v),
                              "monthly_usd": round(usd, 2)} for a, b, v, usd in c.break_evens],
+            "served": {k: list(v) for k, v in c.served.items()},
             "not_feasible": curves.excluded,
         }, indent=2) + "\n")
     else:

@@ -68,6 +68,8 @@ class CostDiff:
     unchanged: int = 0
     unpriced: tuple[str, ...] = field(default=())
     """Paths of this PR's endpoints whose estimate is unpriced (left out of the totals)."""
+    capacity: tuple[str, ...] = field(default=())
+    """The head's capacity warnings (a fleet that cannot serve its traffic hint), by path."""
 
     @property
     def delta(self) -> float:
@@ -171,6 +173,8 @@ def diff_cdk_out(base: str | Path, head: str | Path, *, warn_share: float = 0.30
         warnings=tuple(_warnings(new_rows, warn_share)),
         unchanged=unchanged,
         unpriced=tuple(r.path for r in new_rows if r.unpriced),
+        capacity=tuple(f"`{r.path}`: {w}" for r in new_rows
+                       for w in r.estimate.get("warnings", [])),
     )
 
 
@@ -232,6 +236,11 @@ def render_diff_markdown(diff: CostDiff) -> str:
         out += ["**⚠️ Cheaper alternatives** (in this PR's version)", ""]
         out += [f"- {w}" for w in diff.warnings]
         out.append("")
+    if diff.capacity:
+        out += ["**⚠️ Capacity**: fleets that cannot serve their traffic hint (in this PR's "
+                "version)", ""]
+        out += [f"- {w}" for w in diff.capacity]
+        out.append("")
     out.append("<sub>Estimates from each endpoint's traffic hint and the price book "
                "(`python -m constructs_lib.cost diff`), not bills.</sub>")
     return "\n".join(out) + "\n"
@@ -256,5 +265,6 @@ def render_diff_json(diff: CostDiff) -> str:
             for c in diff.changes
         ],
         "warnings": list(diff.warnings),
+        "capacity": list(diff.capacity),
     }
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"

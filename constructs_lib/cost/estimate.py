@@ -111,6 +111,12 @@ class CostEstimate:
     price_date: str | None = None
     savings_plan: str | None = None
     on_demand_usd: float | None = None
+    capacity: Mapping[str, Any] = field(default_factory=dict)
+    """What the fleet (or serverless endpoint) was assumed able to do: instances, concurrency,
+    the work the hint needs against the most the fleet can do (JSON-ready numbers)."""
+    warnings: tuple[str, ...] = ()
+    """Where the fleet cannot serve the hint, one sentence each naming the shortfall (the
+    construct surfaces them as ``constructs-lib:capacity`` synth warnings)."""
 
     @property
     def monthly_usd(self) -> float | None:
@@ -167,6 +173,8 @@ class CostEstimate:
         if self.price_date is not None:
             out["price_date"] = self.price_date
         out["traffic"] = dict(self.traffic)
+        out["capacity"] = dict(self.capacity)
+        out["warnings"] = list(self.warnings)
         return out
 
     def summary(self) -> str:

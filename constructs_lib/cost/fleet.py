@@ -3,8 +3,9 @@ sharing one multi-model fleet.
 
 Pure Python (no CDK). A variant's share of the traffic hint is its weight over the sum of the
 production weights; a shadow variant receives a copy of ``shadow weight / production weight``
-(capped at 100%) of the requests and serves no responses. Each variant is priced as a real-time
-fleet of its own (instance-hours plus data processed), and its lines carry its name.
+(capped at 100%) of the requests and serves no responses (so no data processed out). Each
+variant is priced as a real-time fleet of its own (instance-hours, its ML storage volume, data
+processed; sized by its own concurrency), and its lines, capacity and warnings carry its name.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from ..spec.scaling import AutoscalingOptions
 from ..spec.traffic import TrafficHint, scale_traffic
-from .base import CostModel, Load, MeteredCost, PricingContext
+from .base import Capacity, CostModel, Load, MeteredCost, PricingContext
 from .estimate import Alternative, EndpointKind, format_usd, round_usd
 from .realtime import RealTimeCost
 
@@ -29,7 +30,9 @@ __all__ = [
 
 @dataclass(frozen=True)
 class VariantSpec:
-    """What the cost model needs of one variant (instance type, count, scaling, weight)."""
+    """What the cost model needs of one variant (instance type, count, scaling, weight, its
+    ML storage volume and requests per instance at once; None: SageMaker's and the family's
+    defaults)."""
 
     name: str
     instance_type: str
@@ -37,6 +40,8 @@ class VariantSpec:
     instance_count: int = 1
     autoscaling: AutoscalingOptions | None = None
     shadow: bool = False
+    volume_size_gb: int | None = None
+    concurrency_per_instance: int | None = None
 
 
 def traffic_shares(variants: Sequence[VariantSpec]) -> dict[str, float]:
@@ -74,7 +79,9 @@ class FleetCost(MeteredCost):
         self.shares = tuple(shares[v.name] for v in self.variants)
         self.parts = tuple(
             RealTimeCost(scale_traffic(traffic, share), ctx, instance_type=v.instance_type,
-                         instance_count=v.instance_count, autoscaling=v.autoscaling)
+                         instance_count=v.instance_count, autoscaling=v.autoscaling, kind=kind,
+                         concurrency_per_instance=v.concurrency_per_instance,
+                         volume_size_gb=v.volume_size_gb, responses=not v.shadow)
             for v, share in zip(self.variants, self.shares, strict=True))
         self.meters = tuple(meter._replace(variant=v.name)
                             for v, part in zip(self.variants, self.parts, strict=True)
@@ -88,6 +95,23 @@ class FleetCost(MeteredCost):
         return [quantity for part, part_load in zip(self.parts, self._part_loads(load),
                                                     strict=True)
                 for quantity in part.quantities(part_load)]
+
+    def served(self, load: Load) -> bool:
+        return all(part.served(part_load)
+                   for part, part_load in zip(self.parts, self._part_loads(load), strict=True))
+
+    def capacity(self, load: Load) -> Capacity:
+        """Each variant's capacity under its name; its shortfalls prefixed with it."""
+        variants, shortfalls = {}, []
+        for v, part, part_load in zip(self.variants, self.parts, self._part_loads(load),
+                                      strict=True):
+            own = part.capacity(part_load)
+            variants[v.name] = dict(own.assumed)
+            shortfalls += [f"variant {v.name}: {text}" for text in own.shortfalls]
+        top = sum(part.profile.max_instances for part in self.parts)
+        return Capacity({"variants": variants, "max_instances": top,
+                         "max_instance_hours": top * self.ctx.hours_per_month},
+                        tuple(shortfalls))
 
     def notes(self, load: Load) -> list[str]:
         notes = []
@@ -106,15 +130,17 @@ def dedicated_endpoints(
     instance_type: str,
     ctx: PricingContext,
     autoscaling: AutoscalingOptions | None = None,
+    concurrency_per_instance: int | None = None,
 ) -> Alternative:
     """What one real-time endpoint per model would cost: the same instance type, each sized for
     its own model's traffic from a minimum of one instance (the fleet's own minimum is for the
     whole fleet's availability, so it is not charged to every model); with ``autoscaling`` each
-    scales 1..max at the same target."""
+    scales 1..max at the same target. Each carries a single-model ML storage volume."""
     scaling = None if autoscaling is None else autoscaling.model_copy(
         update={"min_instances": 1, "schedule": None})
     endpoints: list[CostModel] = [
-        RealTimeCost(hint, ctx, instance_type=instance_type, autoscaling=scaling)
+        RealTimeCost(hint, ctx, instance_type=instance_type, autoscaling=scaling,
+                     concurrency_per_instance=concurrency_per_instance)
         for hint in models.values()]
     return Alternative(
         kind="realtime",

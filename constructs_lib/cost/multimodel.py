@@ -32,15 +32,20 @@ def multimodel_estimate(
     traffic: TrafficHint,
     models: Mapping[str, TrafficHint],
     ctx: PricingContext,
+    concurrency_per_instance: int | None = None,
+    volume_size_gb: int | None = None,
 ) -> CostEstimate:
     """The fleet's estimate: its lines (per variant when it has more than one), each model's
     share of it by compute time, and the alternatives a multi-model endpoint has.
 
     ``traffic``: the whole fleet's (the sum of ``models`` when the props give none). Break-even
-    volumes are against the endpoint's own variant priced alone on the whole traffic.
+    volumes are against the endpoint's own variant priced alone on the whole traffic. The
+    instances carry the MultiModel storage volume; the dedicated alternative, single-model ones.
     """
     own = RealTimeCost(traffic, ctx, instance_type=instance_type, instance_count=instance_count,
-                       autoscaling=autoscaling, kind="multimodel")
+                       autoscaling=autoscaling, kind="multimodel",
+                       concurrency_per_instance=concurrency_per_instance,
+                       volume_size_gb=volume_size_gb)
     fleet: MeteredCost = own if len(variants) == 1 else FleetCost(
         variants, traffic, ctx, kind="multimodel")
     estimate = fleet.estimate()
@@ -59,7 +64,8 @@ def multimodel_estimate(
                      "model loading and cache misses are not priced")
         if total is not None:
             found.append(dedicated_endpoints(models, instance_type=instance_type,
-                                             ctx=ctx.strict(), autoscaling=autoscaling))
+                                             ctx=ctx.strict(), autoscaling=autoscaling,
+                                             concurrency_per_instance=concurrency_per_instance))
     # Of the other kinds only serverless can host many models (one endpoint each); async
     # and single-model real-time have no multi-model mode.
     for alt in alternatives("multimodel", own, Workload(traffic, instance_type), ctx,
@@ -72,4 +78,4 @@ def multimodel_estimate(
         traffic=({**traffic.as_metadata(),
                   "models": {n: h.as_metadata() for n, h in models.items()}}
                  if models else traffic.as_metadata()),
-        alternatives=tuple(found))
+        alternatives=tuple(found), capacity=estimate.capacity, warnings=estimate.warnings)

@@ -1,15 +1,19 @@
 """Break-even curves for one model: monthly cost of each feasible kind vs monthly requests.
 
 :func:`model_curves` is pure (no plotting library): it prices the model under every registered
-kind over a range of volumes and finds where each pair crosses. :func:`draw` renders that as a
-PNG or SVG with matplotlib's Agg backend (no display needed); matplotlib is an optional
-dependency (the ``plot`` extra), imported only here and only when drawing.
+kind over a range of volumes, notes where each kind's fleet can no longer do the work, and
+finds where each pair crosses among the volumes both serve. :func:`draw` renders that as a PNG
+or SVG with matplotlib's Agg backend (no display needed): a kind's curve is faded beyond its
+capacity, and break-evens are numbered on the chart and listed beside it, so no two labels
+overlap. matplotlib is an optional dependency (the ``plot`` extra), imported only here and only
+when drawing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..pricing.price_book import PriceNotFoundError
 from ..spec.traffic import TrafficHint
@@ -18,7 +22,10 @@ from .breakeven import CostCurve, CostOfVolume, cost_curves, log_volumes
 from .kinds import KINDS
 from .workload import Workload
 
-__all__ = ["KIND_STYLE", "ModelCurves", "draw", "model_curves"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["KIND_STYLE", "ModelCurves", "draw", "figure", "model_curves"]
 
 KIND_STYLE = {
     "realtime": ("#1f77b4", "-"),
@@ -55,6 +62,7 @@ def model_curves(workload: Workload, ctx: PricingContext, *, low: float, high: f
     kind's cost model for the workload, evaluated at every volume's load. A kind the book cannot
     price (``ctx``'s book is strict) is left out with the reason, as advice leaves it out."""
     kinds: dict[str, CostOfVolume] = {}
+    served: dict[str, Callable[[float], bool]] = {}
     excluded = {}
     strict = ctx.strict()
     for kind, option in KINDS.items():
@@ -63,23 +71,13 @@ def model_curves(workload: Workload, ctx: PricingContext, *, low: float, high: f
             excluded[kind] = reasons
             continue
         try:
-            kinds[kind] = workload.volume_cost(option.model(workload, strict))
+            model = option.model(workload, strict)
+            kinds[kind] = workload.volume_cost(model)
+            served[kind] = workload.via_load(model.served)
         except PriceNotFoundError as error:
             excluded[kind] = [f"not priced: {error}"]
-    curve = cost_curves(kinds, log_volumes(low, high, points))
+    curve = cost_curves(kinds, log_volumes(low, high, points), served)
     return ModelCurves(curve, excluded, title)
-
-
-def _grouped(points: Sequence[tuple[str, str, float, float]]
-             ) -> list[list[tuple[str, str, float, float]]]:
-    """Break-evens within 20% of each other's volume share one marker and one label."""
-    groups: list[list[tuple[str, str, float, float]]] = []
-    for point in points:
-        if groups and point[2] <= groups[-1][0][2] * 1.2:
-            groups[-1].append(point)
-        else:
-            groups.append([point])
-    return groups
 
 
 def _human(value: float) -> str:
@@ -89,9 +87,50 @@ def _human(value: float) -> str:
     return f"{value:.3g}"
 
 
-def draw(curves: ModelCurves, outputs: Sequence[str | Path], *,
-         current: float | None = None) -> list[Path]:
-    """Write the chart to each output (format from the extension: .png, .svg, .pdf)."""
+def _segments(volumes: Sequence[float], costs: Sequence[float], served: Sequence[bool]
+              ) -> list[tuple[bool, list[float], list[float]]]:
+    """The curve cut where ``served`` changes: (served, volumes, costs) runs that share their
+    end points, so the drawn line is unbroken."""
+    runs: list[tuple[bool, list[float], list[float]]] = []
+    for i, (v, c, ok) in enumerate(zip(volumes, costs, served, strict=True)):
+        if not runs or runs[-1][0] != ok:
+            if runs:  # start the new run where the last one ended
+                runs.append((ok, [volumes[i - 1]], [costs[i - 1]]))
+            else:
+                runs.append((ok, [], []))
+        runs[-1][1].append(v)
+        runs[-1][2].append(c)
+    return runs
+
+
+Crossing = tuple[str, str, float, float]
+
+
+def _grouped(points: Sequence[Crossing]) -> list[list[Crossing]]:
+    """Consecutive crossings of the same pair less than a factor of 4 apart share one number
+    and one entry: two step functions that cross at every scaling step cost the same there."""
+    groups: list[list[Crossing]] = []
+    for point in points:
+        last = groups[-1][-1] if groups else None
+        if last is not None and last[:2] == point[:2] and point[2] <= last[2] * 4:
+            groups[-1].append(point)
+        else:
+            groups.append([point])
+    return groups
+
+
+def _entry(n: int, group: Sequence[Crossing]) -> str:
+    """One numbered entry of the break-even list (two lines, short enough for the margin)."""
+    a, b, first, usd = group[0]
+    if len(group) == 1:
+        return f"{n}. {a} = {b}\n   {_human(first)} req/mo, ${usd:,.0f}/mo"
+    last, top = group[-1][2], group[-1][3]
+    return (f"{n}. {a} = {b}, {len(group)} times\n   {_human(first)}-{_human(last)} req/mo,\n"
+            f"   ${usd:,.0f}-${top:,.0f}/mo (each step)")
+
+
+def figure(curves: ModelCurves, *, current: float | None = None) -> Figure:
+    """The chart as a matplotlib figure (Agg backend); close it with ``pyplot.close``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -99,24 +138,34 @@ def draw(curves: ModelCurves, outputs: Sequence[str | Path], *,
     from matplotlib.ticker import FuncFormatter
 
     curve = curves.curve
-    fig, ax = plt.subplots(figsize=(10, 6), dpi=110)
+    fig, ax = plt.subplots(figsize=(11, 6.5), dpi=110)
     try:
+        beyond = False
         for kind, costs in curve.costs.items():
             colour, style = KIND_STYLE.get(kind, ("#333333", "-"))
-            ax.plot(curve.volumes, [max(c, FLOOR_USD) for c in costs], color=colour,
-                    linestyle=style, linewidth=2.2, label=KIND_LABEL.get(kind, kind))
-        for i, group in enumerate(_grouped(curve.break_evens)):
+            served = curve.served.get(kind, (True,) * len(costs))
+            label: str | None = KIND_LABEL.get(kind, kind)
+            for ok, xs, ys in _segments(curve.volumes, [max(c, FLOOR_USD) for c in costs],
+                                        served):
+                beyond = beyond or not ok
+                ax.plot(xs, ys, color=colour, linestyle=style, linewidth=2.2 if ok else 1.6,
+                        alpha=1.0 if ok else 0.4, label=label if ok else None)
+                if ok:
+                    label = None
+                elif len(xs) > 1:  # where the fleet stops keeping up
+                    ax.plot([xs[1]], [ys[1]], "x", color=colour, markersize=8, zorder=5)
+        listed = []
+        for n, group in enumerate(_grouped(curve.break_evens), start=1):
+            for _, _, volume, usd in group:
+                ax.plot([volume], [max(usd, FLOOR_USD)], "o", color="black", markersize=5,
+                        zorder=5)
+            # A number beside the group's first point (alternating above and below); the
+            # text is in the list in the margin, so no label covers another.
             volume, usd = group[0][2], max(group[0][3], FLOOR_USD)
-            ax.plot([volume], [usd], "o", color="black", markersize=6, zorder=5)
-            label = "\n".join(f"{a} = {b}: {_human(v)} req/mo, ${u:,.0f}"
-                              for a, b, v, u in group)
-            right_edge = volume > curve.volumes[0] * (curve.volumes[-1] / curve.volumes[0]) ** 0.7
-            below = i % 2 == 0 and not right_edge
-            ax.annotate(label, (volume, usd), textcoords="offset points",
-                        xytext=(10, -14 - 10 * len(group)) if below else (-10, 12),
-                        ha="left" if below else "right", fontsize=8,
-                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
-                              "alpha": 0.85})
+            ax.annotate(str(n), (volume, usd), textcoords="offset points",
+                        xytext=(-8, 8 if n % 2 else -16), ha="center", fontsize=9,
+                        fontweight="bold", zorder=6)
+            listed.append(_entry(n, group))
         if current is not None:
             ax.axvline(current, color="grey", linewidth=1, linestyle=":")
             ax.text(current, 0.02, " current volume", transform=ax.get_xaxis_transform(),
@@ -130,12 +179,32 @@ def draw(curves: ModelCurves, outputs: Sequence[str | Path], *,
         ax.set_ylabel("Cost per month (USD, log scale)")
         ax.set_title(curves.title or "Monthly cost by endpoint kind")
         ax.grid(True, which="major", alpha=0.35)
-        ax.legend(title="Endpoint kind", loc="upper left")
+        ax.legend(title="Endpoint kind", loc="upper left", fontsize=8)
+        side = ["Break-evens"] + (listed or ["none in this range"])
+        if beyond:
+            side += ["", "Faded, from x: beyond the\nfleet's capacity (it cannot"
+                         "\ndo the work there)"]
+        # "$" escaped: two of them on a line would start matplotlib's mathtext.
+        fig.text(0.765, 0.92, "\n".join(side).replace("$", r"\$"), fontsize=8, va="top",
+                 family="monospace", linespacing=1.3)
         if curves.excluded:
             note = "; ".join(f"{k}: {', '.join(r)}" for k, r in curves.excluded.items())
             fig.text(0.01, 0.01, f"Not feasible — {note}", fontsize=7, color="dimgrey",
                      wrap=True)
-        fig.tight_layout(rect=(0, 0.04 if curves.excluded else 0, 1, 1))
+        fig.tight_layout(rect=(0, 0.04 if curves.excluded else 0, 0.75, 1))
+    except Exception:
+        plt.close(fig)
+        raise
+    return fig
+
+
+def draw(curves: ModelCurves, outputs: Sequence[str | Path], *,
+         current: float | None = None) -> list[Path]:
+    """Write the chart to each output (format from the extension: .png, .svg, .pdf)."""
+    from matplotlib import pyplot as plt
+
+    fig = figure(curves, current=current)
+    try:
         written = []
         for output in outputs:
             path = Path(output)
@@ -156,6 +225,11 @@ def describe(curves: ModelCurves) -> str:
         lines.append("No break-even in this range.")
     for a, b, volume, usd in curves.curve.break_evens:
         lines.append(f"Break-even {a} = {b}: {volume:,.0f} requests/month at ${usd:,.2f}/month")
+    for kind, served in curves.curve.served.items():
+        beyond = [v for v, ok in zip(curves.curve.volumes, served, strict=True) if not ok]
+        if beyond:
+            lines.append(f"Beyond capacity: {kind} from about {beyond[0]:,.0f} requests/month "
+                         "(its fleet cannot do the work there)")
     return "\n".join(lines) + "\n"
 
 

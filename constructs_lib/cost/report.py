@@ -159,6 +159,7 @@ def render_markdown(rows: list[ReportRow]) -> str:
                     if r.estimate.get("savings_plan")})
     if plans:
         out += ["", f"Discounted by: {'; '.join(plans)} (on-demand figures beside them)."]
+    out += capacity_notes(rows)
     books = sorted({str(r.estimate.get("price_book")) for r in rows})
     out.append("")
     out.append(f"Prices: {'; '.join(books)}. Estimates from traffic hints, not bills.")
@@ -180,6 +181,13 @@ def _consolidation_notes(rows: list[ReportRow]) -> list[str]:
                     f"{alt['note']} would cost {_usd(alt['monthly_usd'])}: saves "
                     f"{_usd(saving)}/month ({share:.0%}).")
     return notes
+
+
+def capacity_notes(rows: list[ReportRow]) -> list[str]:
+    """Each estimate's capacity warnings: where a fleet cannot serve its traffic hint."""
+    found = [f"- `{row.path}`: {w}" for row in rows for w in row.estimate.get("warnings", [])]
+    return ["", "**Capacity**: where a fleet cannot serve its traffic hint", "", *found] if (
+        found) else []
 
 
 def render_json(rows: list[ReportRow]) -> str:

@@ -3,8 +3,11 @@ held. Rates are the book's for the endpoint's memory size (AWS prices each of th
 
 No per-request fee (that is Lambda's, not SageMaker's). Requests served by provisioned
 concurrency are billed at its lower inference rate; the share they take is
-min(1, provisioned / peak concurrency), peak concurrency = peak rate × duration. Also here:
-what SageMaker's serverless limits rule out, and the serverless alternative advice offers.
+min(1, provisioned / peak concurrency), peak concurrency = peak rate × duration (Little's law).
+The endpoint runs at most ``max_concurrency`` requests at once and throttles the rest, so the
+GB-seconds billed never exceed ``max_concurrency`` × memory through the busy hours; a peak above
+it is a capacity shortfall (the estimate's warnings). Also here: what SageMaker's serverless
+limits rule out, and the serverless alternative advice offers.
 """
 
 from __future__ import annotations
@@ -12,7 +15,17 @@ from __future__ import annotations
 from ..pricing.price_book import PriceNotFoundError
 from ..spec import limits
 from ..spec.traffic import TrafficHint, peak_rps
-from .base import Load, Meter, MeteredCost, PricingContext, data_processed_gb, data_processed_meters
+from .base import (
+    Capacity,
+    Load,
+    Meter,
+    MeteredCost,
+    PricingContext,
+    data_processed_gb,
+    data_processed_meters,
+    figure,
+    share,
+)
 from .workload import KindOption, Workload
 
 __all__ = ["SERVERLESS_OPTION", "ServerlessCost", "serverless_infeasibility"]
@@ -21,8 +34,9 @@ _GB_SECOND = "GB-second"
 
 
 class ServerlessCost(MeteredCost):
-    """A serverless endpoint of ``memory_mb``, with ``provisioned_concurrency`` held all month
-    when given.
+    """A serverless endpoint of ``memory_mb`` running at most ``max_concurrency`` requests at
+    once (None: SageMaker's maximum, 200), with ``provisioned_concurrency`` held all month when
+    given.
 
     With provisioned concurrency the on-demand rate is needed only at volumes whose peak
     exceeds it: a book without that rate fails (``PriceNotFoundError``) only there.
@@ -31,13 +45,18 @@ class ServerlessCost(MeteredCost):
     kind = "serverless"
 
     def __init__(self, traffic: TrafficHint, ctx: PricingContext, *, memory_mb: int,
-                 provisioned_concurrency: int | None = None) -> None:
+                 provisioned_concurrency: int | None = None,
+                 max_concurrency: int | None = None) -> None:
         super().__init__(traffic, ctx)
         self.memory_mb = memory_mb
         self.provisioned_concurrency = provisioned_concurrency
+        self.max_concurrency = max_concurrency or limits.SERVERLESS_MAX_CONCURRENCY
         self._gb = memory_mb / 1024.0
         self._duration_s = traffic.avg_duration_ms / 1000.0
         self._busy_seconds = traffic.busy_seconds_per_month
+        # Requests beyond max_concurrency at once are throttled, not billed.
+        self._most_s = self.max_concurrency * min(traffic.busy_seconds_per_month,
+                                                  ctx.hours_per_month * 3600.0)
         book, region = ctx.book, ctx.region
         self._on_demand_missing: PriceNotFoundError | None = None
         if provisioned_concurrency:
@@ -64,7 +83,7 @@ class ServerlessCost(MeteredCost):
         """GB-seconds of inference a month at ``requests_per_month``, the share of requests
         provisioned concurrency serves (1.0 without it) and the peak concurrency behind that
         share (0.0 without it)."""
-        compute_gb_s = requests_per_month * self._duration_s * self._gb
+        compute_gb_s = min(requests_per_month * self._duration_s, self._most_s) * self._gb
         provisioned = self.provisioned_concurrency
         if not provisioned:
             return compute_gb_s, 1.0, 0.0
@@ -88,11 +107,39 @@ class ServerlessCost(MeteredCost):
             on_demand = compute_gb_s * (1 - share)
         return self._held_gb_s, compute_gb_s * share, on_demand, gb_in, gb_out
 
+    def served(self, load: Load) -> bool:
+        peak = peak_rps(load.requests_per_month, self._busy_seconds,
+                        self.traffic.peak_requests_per_second)
+        return peak * self._duration_s <= self.max_concurrency
+
+    def capacity(self, load: Load) -> Capacity:
+        requests = load.requests_per_month
+        peak = peak_rps(requests, self._busy_seconds, self.traffic.peak_requests_per_second)
+        in_flight, top = peak * self._duration_s, self.max_concurrency
+        assumed = {
+            "memory_mb": self.memory_mb,
+            "max_concurrency": top,
+            "provisioned_concurrency": self.provisioned_concurrency or 0,
+            "peak_requests_per_second": round(peak, 4),
+            "peak_concurrency": round(in_flight, 4),
+            "max_gb_seconds": top * self._gb * self.ctx.hours_per_month * 3600.0,
+        }
+        if in_flight <= top:
+            return Capacity(assumed)
+        return Capacity(assumed, (
+            f"serverless max_concurrency {top} cannot serve the peak: {figure(peak)} req/s × "
+            f"{self._duration_s:g} s keeps {figure(in_flight)} requests in flight (Little's "
+            f"law); the other {figure(in_flight - top)} ({share(in_flight - top, in_flight)} of "
+            "the peak) are throttled. Raise max_concurrency (at most 200) or use an instance "
+            "endpoint",))
+
     def notes(self, load: Load) -> list[str]:
         notes = [
             f"{self.memory_mb} MB memory = {self._gb:g} GB; {self.traffic.avg_duration_ms:g} ms "
             "per request billed",
             "no per-request fee; cold starts are not billed",
+            f"at most {self.max_concurrency} requests at once (max_concurrency); GB-seconds "
+            "beyond that through the busy hours are throttled, not billed",
         ]
         if self.provisioned_concurrency:
             _, share, peak_concurrency = self.gb_seconds(load.requests_per_month)

@@ -37,10 +37,12 @@ class _Variants:
 
 
 def instance_variant(*, name: str, model_name: str, instance_type: str, instance_count: int,
-                     weight: float) -> Variant:
-    """A production variant on instances."""
+                     weight: float, volume_size_gb: int | None = None) -> Variant:
+    """A production variant on instances; ``volume_size_gb`` sets ``VolumeSizeInGB`` (None:
+    SageMaker's default volume for the type, the property left out)."""
     return Variant(variant_name=name, model_name=model_name, instance_type=instance_type,
-                   initial_instance_count=instance_count, initial_variant_weight=weight)
+                   initial_instance_count=instance_count, initial_variant_weight=weight,
+                   volume_size_in_gb=volume_size_gb)
 
 
 class EndpointResources:

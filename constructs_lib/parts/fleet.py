@@ -28,7 +28,24 @@ from .model import Container
 from .scaling import invocation_scaling
 from .storage import SecureTopic
 
-__all__ = ["Fleet", "ModelOptions", "VariantResources"]
+__all__ = ["Fleet", "ModelOptions", "VariantResources", "primary_spec", "variant_spec"]
+
+
+def primary_spec(props: FleetProps) -> VariantSpec:
+    """The endpoint's own variant as the cost model sees it."""
+    return VariantSpec(props.variant_name, props.instance_type, props.variant_weight,
+                       props.initial_instance_count, props.autoscaling,
+                       volume_size_gb=props.volume_size_gb,
+                       concurrency_per_instance=props.max_concurrent_requests_per_instance)
+
+
+def variant_spec(options: VariantOptions, host: FleetProps) -> VariantSpec:
+    """A variant added to ``host`` as the cost model sees it (the host's type when it names
+    none)."""
+    return VariantSpec(options.name, options.instance_type or host.instance_type, options.weight,
+                       options.initial_instance_count, options.autoscaling, options.shadow,
+                       volume_size_gb=options.volume_size_gb,
+                       concurrency_per_instance=options.max_concurrent_requests_per_instance)
 
 
 @dataclass(frozen=True)
@@ -71,7 +88,8 @@ class Fleet:
         primary = instance_variant(name=props.variant_name, model_name=model.attr_model_name,
                                    instance_type=props.instance_type,
                                    instance_count=props.initial_instance_count,
-                                   weight=props.variant_weight)
+                                   weight=props.variant_weight,
+                                   volume_size_gb=props.volume_size_gb)
         if props.kms_key is None:
             compliance.acknowledge(nag.ENDPOINT_CONFIG_KMS, nag.no_kms_reason(
                 props.instance_type, local_nvme(props.instance_type)))
@@ -112,10 +130,7 @@ class Fleet:
     @property
     def specs(self) -> list[VariantSpec]:
         """Every variant as the cost model sees it, the endpoint's own first."""
-        p = self.props
-        primary = VariantSpec(p.variant_name, p.instance_type, p.variant_weight,
-                              p.initial_instance_count, p.autoscaling)
-        return [primary] + [v.spec for v in self.variants]
+        return [primary_spec(self.props)] + [v.spec for v in self.variants]
 
     def add_default_alarms(self, scope: Construct, variant: str) -> None:
         """5XX and latency alarms of ``variant`` (children of ``scope``), when the deployment

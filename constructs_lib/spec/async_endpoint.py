@@ -10,7 +10,8 @@ from ..errors import FieldProblem, Problem
 from . import limits
 from .base import IBucketLike, IKeyLike, ITopicLike
 from .hosting import EndpointProps
-from .model import InstanceType, ModelSpec
+from .model import InstanceType, ModelSpec, VolumeSizeGb
+from .rules import volume_problems
 from .scaling import SCALE_IN_COOLDOWN_S, SCALE_OUT_COOLDOWN_S
 from .traffic import TrafficHint
 
@@ -33,7 +34,9 @@ class AsyncEndpointProps(EndpointProps):
     [60]; ``output_bucket`` [a new private, versioned, SSL-only, retained bucket];
     ``input_prefix``/``output_prefix``/``failure_prefix`` [``input/``, ``output/``,
     ``failure/``]; ``success_topic``/``error_topic`` [new encrypted, TLS-only topics];
-    ``kms_key`` [none: S3-managed keys for the bucket, ``alias/aws/sns`` for the topics].
+    ``kms_key`` [none: S3-managed keys for the bucket, ``alias/aws/sns`` for the topics];
+    ``volume_size_gb`` [SageMaker's default for the type: the ML storage volume per instance,
+    1-512 GB; refused on types with local NVMe storage].
     """
 
     NOT_HERE: ClassVar[dict[str, str]] = {
@@ -59,12 +62,15 @@ class AsyncEndpointProps(EndpointProps):
     success_topic: ITopicLike = None
     error_topic: ITopicLike = None
     kms_key: IKeyLike = None
+    volume_size_gb: VolumeSizeGb | None = None
 
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> AsyncEndpointProps:
         problems: list[Problem] = []
         if self.instance_type is None:
             problems.append(Problem("instance_type", None, "required: " + _INSTANCES_ONLY))
+        else:
+            problems += volume_problems(self.instance_type, self.volume_size_gb)
         if self.min_instances > self.max_instances:
             problems.append(Problem("min_instances", self.min_instances,
                                     f"must be <= max_instances ({self.max_instances})"))

@@ -14,7 +14,7 @@ from pydantic import Field
 from . import limits
 from .base import MAX_MONTHLY_USD, IKeyLike, StrictModel
 from .deployment import Deployment
-from .model import InstanceType
+from .model import ConcurrentRequests, InstanceType, VolumeSizeGb
 from .scaling import AutoscalingOptions
 from .variant import VariantOptions, initial_instance_count
 
@@ -48,7 +48,11 @@ class FleetProps(EndpointProps):
     more variants, see :class:`VariantOptions`]; ``deployment`` [none: SageMaker's all-at-once
     blue/green]; ``retain_variant_properties`` [true with variants or a deployment: live
     instance counts and weights survive updates, so an update does not fight the autoscaler];
-    ``reset_on_update`` [none: what an update applies anyway, e.g. ``DesiredWeight``].
+    ``reset_on_update`` [none: what an update applies anyway, e.g. ``DesiredWeight``];
+    ``volume_size_gb`` [SageMaker's default for the type: the ML storage volume per instance,
+    1-512 GB, ``VolumeSizeInGB``; refused on types with local NVMe storage];
+    ``max_concurrent_requests_per_instance`` [one per vCPU, or per GPU on GPU types: requests
+    one instance serves at once, which sizes the estimated fleet; not rendered].
     """
 
     instance_type: InstanceType
@@ -60,6 +64,8 @@ class FleetProps(EndpointProps):
     deployment: Deployment | None = None
     retain_variant_properties: bool | None = None
     reset_on_update: tuple[Literal["DesiredInstanceCount", "DesiredWeight"], ...] = ()
+    volume_size_gb: VolumeSizeGb | None = None
+    max_concurrent_requests_per_instance: ConcurrentRequests | None = None
 
     @property
     def initial_instance_count(self) -> int:

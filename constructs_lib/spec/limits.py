@@ -33,6 +33,15 @@ ASYNC_MAX_DURATION_MS = 3_600_000
 ASYNC_MAX_CONCURRENT_INVOCATIONS = 1000
 """AsyncInferenceClientConfig.MaxConcurrentInvocationsPerInstance: 1-1000."""
 
+ML_VOLUME_SIZE_GB = (1, 512)
+"""ProductionVariant.VolumeSizeInGB: 1-512 GB, gp2 only (botocore ``sagemaker`` 2017-07-24
+``ProductionVariantVolumeSizeInGB``; the CloudFormation schema of ``AWS::SageMaker::EndpointConfig``
+agrees). Refused on instance types with local NVMe storage (``rules.volume_problems``)."""
+CONCURRENT_REQUESTS_MAX = 1000
+"""Upper bound of ``max_concurrent_requests_per_instance``, a cost assumption (SageMaker has no
+such setting for real-time variants; the model server's workers decide): as async's
+``MaxConcurrentInvocationsPerInstance``, 1-1000."""
+
 ENDPOINT_NAME_PATTERN = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
 """CreateEndpoint.EndpointName (also variant names): 63 characters, alphanumerics and '-'."""
 ASYNC_DEFAULT_INVOCATION_TIMEOUT_S = 900

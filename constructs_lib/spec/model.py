@@ -7,9 +7,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from . import limits
 from .base import IRoleLike, StrictModel
 
-__all__ = ["ECR_IMAGE", "S3_URI", "InstanceType", "ModelSpec", "parse_s3_uri"]
+__all__ = ["ECR_IMAGE", "S3_URI", "ConcurrentRequests", "InstanceType", "ModelSpec",
+           "VolumeSizeGb", "parse_s3_uri"]
 
 ECR_IMAGE = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
@@ -22,6 +24,24 @@ InstanceType = Annotated[
     Field(
         pattern=r"^ml\.[a-z0-9]+\.[a-z0-9]+$",
         description="A SageMaker hosting instance type, e.g. 'ml.m5.large'.",
+    ),
+]
+
+
+VolumeSizeGb = Annotated[
+    int,
+    Field(
+        ge=limits.ML_VOLUME_SIZE_GB[0], le=limits.ML_VOLUME_SIZE_GB[1],
+        description="GB of the ML storage volume (gp2) attached to each instance: "
+        "VolumeSizeInGB, 1-512; refused on instance types with local NVMe storage.",
+    ),
+]
+ConcurrentRequests = Annotated[
+    int,
+    Field(
+        ge=1, le=limits.CONCURRENT_REQUESTS_MAX,
+        description="Requests one instance serves at once, for the estimate's sizing "
+        "(Little's law); default: one per vCPU, or per GPU on GPU types.",
     ),
 ]
 

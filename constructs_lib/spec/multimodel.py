@@ -68,10 +68,12 @@ class MultiModelEndpointProps(FleetProps):
                                         "1-1024 characters, no leading space"))
         problems += hosting_problems(
             instance_type=self.instance_type, kms_key=self.kms_key, traffic=self.fleet_traffic,
-            autoscaling=self.autoscaling, instance_count=self.instance_count, async_fits=False)
+            autoscaling=self.autoscaling, instance_count=self.instance_count, async_fits=False,
+            volume_size_gb=self.volume_size_gb)
         problems += fleet_problems(primary_name=self.variant_name,
                                    primary_weight=self.variant_weight, variants=list(self.variants),
-                                   multi_model=True, deployment=self.deployment)
+                                   multi_model=True, deployment=self.deployment,
+                                   instance_type=self.instance_type)
         FieldProblem.raise_if_any(problems)
         return self
 

@@ -34,8 +34,9 @@ class RealTimeEndpointProps(FleetProps):
         FieldProblem.raise_if_any(
             hosting_problems(instance_type=self.instance_type, kms_key=self.kms_key,
                              traffic=self.traffic, autoscaling=self.autoscaling,
-                             instance_count=self.instance_count, async_fits=True)
+                             instance_count=self.instance_count, async_fits=True,
+                             volume_size_gb=self.volume_size_gb)
             + fleet_problems(primary_name=self.variant_name, primary_weight=self.variant_weight,
                              variants=list(self.variants), multi_model=False,
-                             deployment=self.deployment))
+                             deployment=self.deployment, instance_type=self.instance_type))
         return self

@@ -11,7 +11,7 @@ from .instances import local_nvme
 from .scaling import AutoscalingOptions
 from .traffic import TrafficHint
 
-__all__ = ["count_in_range", "hosting_problems"]
+__all__ = ["count_in_range", "hosting_problems", "volume_problems"]
 
 
 def count_in_range(autoscaling: AutoscalingOptions | None, instance_count: int | None
@@ -28,9 +28,22 @@ def count_in_range(autoscaling: AutoscalingOptions | None, instance_count: int |
     return []
 
 
+def volume_problems(instance_type: str, volume_size_gb: int | None,
+                    field: str = "volume_size_gb") -> list[Problem]:
+    """A volume size on an instance type with local NVMe storage: SageMaker attaches no EBS
+    volume there and refuses ``VolumeSizeInGB`` (aws/sagemaker-python-sdk
+    ``utils.volume_size_supported``: such families "do not support attaching an EBS volume")."""
+    if volume_size_gb is None or not local_nvme(instance_type):
+        return []
+    return [Problem(field, volume_size_gb,
+                    f"refused by SageMaker for {instance_type}: instance types with local NVMe "
+                    "storage have no EBS volume to size (VolumeSizeInGB); remove it or choose "
+                    "an EBS-backed type (e.g. ml.m5, ml.c5)")]
+
+
 def hosting_problems(*, instance_type: str, kms_key: Any, traffic: TrafficHint,
                      autoscaling: AutoscalingOptions | None, instance_count: int | None,
-                     async_fits: bool) -> list[Problem]:
+                     async_fits: bool, volume_size_gb: int | None = None) -> list[Problem]:
     """KMS on NVMe types, InvokeEndpoint's 6 MB and 60 s, and an initial count within the
     autoscaling range. ``async_fits``: point users at AsyncEndpoint for bigger or longer work
     (not for multi-model, which asynchronous inference does not host)."""
@@ -55,4 +68,5 @@ def hosting_problems(*, instance_type: str, kms_key: Any, traffic: TrafficHint,
             "must be <= 60000 (InvokeEndpoint times out at 60 s)"
             + ("; use AsyncEndpoint for longer inferences" if async_fits else ""),
         ))
-    return problems + count_in_range(autoscaling, instance_count)
+    return (problems + volume_problems(instance_type, volume_size_gb)
+            + count_in_range(autoscaling, instance_count))

@@ -9,8 +9,8 @@ from ..errors import FieldProblem, Problem
 from . import limits
 from .base import StrictModel
 from .deployment import BlueGreenDeployment, RollingDeployment, alarm_problems
-from .model import InstanceType, ModelSpec
-from .rules import count_in_range
+from .model import ConcurrentRequests, InstanceType, ModelSpec, VolumeSizeGb
+from .rules import count_in_range, volume_problems
 from .scaling import AutoscalingOptions
 
 __all__ = ["VariantOptions", "fleet_problems", "initial_instance_count"]
@@ -26,7 +26,10 @@ def initial_instance_count(instance_count: int | None,
 
 class VariantOptions(StrictModel):
     """One more variant. Defaults: the endpoint's model and instance type, instance count 1
-    (or the autoscaling minimum), weight 1, no autoscaling, a production (not shadow) variant.
+    (or the autoscaling minimum), weight 1, no autoscaling, a production (not shadow) variant,
+    SageMaker's ML storage volume for the type (``volume_size_gb``: 1-512 GB, refused on types
+    with local NVMe storage), and the family's requests per instance at once for the estimate
+    (``max_concurrent_requests_per_instance``: one per vCPU, or per GPU on GPU types).
     A shadow variant's weight over the production weight is the share of requests it copies."""
 
     name: str = Field(pattern=limits.ENDPOINT_NAME_PATTERN)
@@ -36,6 +39,8 @@ class VariantOptions(StrictModel):
     weight: float = Field(1.0, ge=0)
     autoscaling: AutoscalingOptions | None = None
     shadow: bool = False
+    volume_size_gb: VolumeSizeGb | None = None
+    max_concurrent_requests_per_instance: ConcurrentRequests | None = None
 
     @model_validator(mode="after")
     def _count_in_range(self) -> VariantOptions:
@@ -50,12 +55,13 @@ class VariantOptions(StrictModel):
 def fleet_problems(*, primary_name: str, primary_weight: float,
                    variants: list[VariantOptions], multi_model: bool,
                    deployment: BlueGreenDeployment | RollingDeployment | None,
-                   new: int | None = None) -> list[Problem]:
+                   new: int | None = None, instance_type: str | None = None) -> list[Problem]:
     """Every SageMaker rule on the whole set of variants: at most 10, unique names, weights
     >= 0 and not all zero, a shadow variant only beside exactly one production variant and
-    never on a multi-model endpoint, no rolling update on a multi-variant endpoint. Fields name
-    ``variants[i]``, or the variant's own field when ``new`` is the index of the variant being
-    added."""
+    never on a multi-model endpoint, no rolling update on a multi-variant endpoint, no volume
+    size on a type with local NVMe storage (a variant's own type, else the endpoint's
+    ``instance_type``). Fields name ``variants[i]``, or the variant's own field when ``new`` is
+    the index of the variant being added."""
 
     def f(i: int, attr: str) -> str:
         return attr if i == new else f"variants[{i}].{attr}"
@@ -71,6 +77,9 @@ def fleet_problems(*, primary_name: str, primary_weight: float,
             problems.append(Problem(f(i, "name"), v.name,
                                     "must be unique among the endpoint's variants"))
         seen.add(v.name)
+        itype = v.instance_type or instance_type
+        if itype is not None:
+            problems += volume_problems(itype, v.volume_size_gb, f(i, "volume_size_gb"))
         if multi_model and v.model is not None and not (v.model.model_data_url or "").endswith("/"):
             problems.append(Problem(
                 f(i, "model.model_data_url"), v.model.model_data_url,
