@@ -48,8 +48,8 @@ class MultiModelEndpoint(VariantHost, EndpointHandles, PricedConstruct[MultiMode
     def _price(cls, props: MultiModelEndpointProps, pricing: PricingContext) -> CostEstimate:
         return _priced(props, pricing, [variant_spec(v, props) for v in props.variants])
 
-    def _estimate(self) -> CostEstimate:
-        return _priced(self.props, self.cost_context.pricing, self.fleet.specs[1:])
+    def _estimate(self, props: MultiModelEndpointProps) -> CostEstimate:
+        return _priced(props, self.cost_context.pricing, self.fleet.specs[1:])
 
     def _container(self, model: ModelSpec) -> Container:
         return container(model, multi_model_cache=self.props.model_cache)

@@ -58,8 +58,8 @@ class RealTimeEndpoint(VariantHost, EndpointHandles, PricedConstruct[RealTimeEnd
     def _price(cls, props: RealTimeEndpointProps, pricing: PricingContext) -> CostEstimate:
         return _priced(props, pricing, [])
 
-    def _estimate(self) -> CostEstimate:
-        return _priced(self.props, self.cost_context.pricing, self.fleet.specs[1:])
+    def _estimate(self, props: RealTimeEndpointProps) -> CostEstimate:
+        return _priced(props, self.cost_context.pricing, self.fleet.specs[1:])
 
     def _build(self, subnets: list[str] | None) -> sagemaker.CfnEndpoint:
         p, where = self.props, self.cost_context

@@ -17,6 +17,11 @@ Context keys:
 - ``cost:savings-plan``: a share off on-demand instance usage (``0.3``), or
   ``{"share": 0.3, "commitment_usd_per_hour": 2.5, "name": "SageMaker Savings Plan 1y"}``;
   estimates show the on-demand figure beside the discounted one.
+- ``cost:usage-file``: the path (relative to the CDK app's working directory) of a usage file
+  (``cost/usage.py``: JSON or YAML, ``{"version": 1, "usage": {"<construct path>": {<TrafficHint
+  fields>}}}``) whose fields override each construct's hint, field by field, for the estimate.
+  Read and validated once per app; an entry no construct claims is one synth warning
+  (``constructs-lib:usage-file``).
 
 Every value is checked when a construct is created, so a malformed one fails before any node
 is added, with the construct's path. A scope's context cannot change once it has a child
@@ -26,6 +31,7 @@ first construct on.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,13 +44,14 @@ from constructs import Construct
 from ..cost.advice import SAVING_WARN_SHARE
 from ..cost.base import PricingContext
 from ..cost.savings_plan import SavingsPlan
+from ..cost.usage import UsageEntry, UsageFile, read_usage_file
 from ..errors import ConfigurationError
 from ..pricing.price_book import PriceNotFoundError, load_price_book
 from ..spec.traffic import HOURS_PER_MONTH
 
 __all__ = ["CTX_BUDGET", "CTX_MAX_PRICE_AGE", "CTX_REQUIRE_PRICES", "CTX_SAVINGS_PLAN",
-           "CTX_WARN_SHARE", "DEFAULT_MAX_PRICE_AGE_DAYS", "DEFAULT_REGION", "CostContext",
-           "cost_context", "remember"]
+           "CTX_USAGE_FILE", "CTX_WARN_SHARE", "DEFAULT_MAX_PRICE_AGE_DAYS", "DEFAULT_REGION",
+           "AppUsage", "CostContext", "cost_context", "remember"]
 
 DEFAULT_REGION = "us-east-1"
 """Where an environment-agnostic stack is priced (and the estimate says so)."""
@@ -56,10 +63,45 @@ CTX_BUDGET = "cost:budget-usd"
 CTX_REQUIRE_PRICES = "cost:require-prices"
 CTX_MAX_PRICE_AGE = "cost:max-price-age-days"
 CTX_SAVINGS_PLAN = "cost:savings-plan"
+CTX_USAGE_FILE = "cost:usage-file"
 DEFAULT_MAX_PRICE_AGE_DAYS = 180.0
 """Prices older than this (days) get a synth warning: AWS revises SageMaker prices a few times
 a year, and a reviewer holding this month's bill should know when a figure is older."""
 _PLAN_KEYS = {"share", "commitment_usd_per_hour", "name"}
+
+
+class AppUsage:
+    """An app's usage file and the constructs that claimed its entries (one per app: every
+    stack's constructs share it)."""
+
+    def __init__(self, file: UsageFile) -> None:
+        self.file = file
+        self.claimed: set[str] = set()
+        self._warned = False
+
+    def claim(self, path: str) -> UsageEntry | None:
+        """The entry of the construct at ``path`` (None: the file has none), noted as used."""
+        self.claimed.add(path)
+        return self.file.entries.get(path)
+
+    def unmatched_once(self) -> str | None:
+        """The warning for entries no construct claimed, the first time it is asked (at synth,
+        when every construct exists); None otherwise."""
+        if self._warned:
+            return None
+        self._warned = True
+        unmatched = sorted(set(self.file.entries) - self.claimed)
+        if not unmatched:
+            return None
+        named = []
+        for path in unmatched:
+            close = difflib.get_close_matches(path, sorted(self.claimed), n=1)
+            named.append(f"'{path}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+        return (f"Usage file {self.file.name}: {len(unmatched)} entr"
+                f"{'y matches' if len(unmatched) == 1 else 'ies match'} no priced construct of "
+                f"this app, so no estimate uses {'it' if len(unmatched) == 1 else 'them'}: "
+                f"{', '.join(named)}. Fix the path (as the cost report prints it) or remove the "
+                "entry (`observe` without --merge writes only the constructs it finds).")
 
 
 @dataclass(frozen=True)
@@ -80,9 +122,12 @@ class CostContext:
     stale_prices: str | None = None
     """Why the region's prices are older than ``cost:max-price-age-days`` (None: they are
     not, or the book lacks the region)."""
+    usage: AppUsage | None = None
+    """Context ``cost:usage-file``: the app's usage file (None: none)."""
 
 
 _CONTEXTS: WeakKeyDictionary[Any, CostContext] = WeakKeyDictionary()
+_USAGE: WeakKeyDictionary[Any, tuple[str, AppUsage]] = WeakKeyDictionary()
 
 
 def remember(scope: Construct, context: CostContext) -> None:
@@ -157,6 +202,7 @@ def cost_context(scope: Construct, path: str, kind: str) -> CostContext:
         raise fail(CTX_MAX_PRICE_AGE, max_age, "a number of days > 0, e.g. 180")
     plan = _savings_plan(json_value(CTX_SAVINGS_PLAN), lambda value, allowed: fail(
         CTX_SAVINGS_PLAN, value, allowed))
+    usage = _usage(scope, values.get(CTX_USAGE_FILE), fail)
 
     stack = cdk.Stack.of(scope)
     region = stack.region
@@ -169,7 +215,24 @@ def cost_context(scope: Construct, path: str, kind: str) -> CostContext:
                                region_assumed=assumed, hours_per_month=float(hours),
                                savings_plan=plan),
         warn_saving_share=float(share), budget=budget, require_prices=require,
-        stale_prices=book.staleness(priced_region, float(max_age), today))
+        stale_prices=book.staleness(priced_region, float(max_age), today), usage=usage)
+
+
+def _usage(scope: Construct, value: Any, fail: Any) -> AppUsage | None:
+    """Context ``cost:usage-file``, read once per app (every stack shares the file's
+    entries); a bad file is a ``ConfigurationError`` naming the file, the path and the field."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise fail(CTX_USAGE_FILE, value, "the path of a usage file (.json, .yaml or .yml), "
+                   "relative to the CDK app's working directory")
+    root = scope.node.root
+    known = _USAGE.get(root)
+    if known is not None and known[0] == value:
+        return known[1]
+    usage = AppUsage(read_usage_file(value))
+    _USAGE[root] = (value, usage)
+    return usage
 
 
 def _savings_plan(value: Any, fail: Any) -> SavingsPlan | None:

@@ -11,6 +11,12 @@ synth`` output (an info annotation, or a warning when a feasible alternative sav
 A price the book lacks (a region, an instance type) leaves the estimate unpriced rather than
 failing: the construct synthesizes, and the annotation is a warning (``constructs-lib:unpriced``)
 naming what is missing and what prices it, or an error with context ``cost:require-prices``.
+
+With a usage file (context ``cost:usage-file``) the construct's entry replaces its traffic
+hint field by field for the estimate only (``cost.usage.with_drift``: the props the template is
+built from keep the hint in code); the estimate says so and carries the estimate under the
+hint in code beside it. Entries no construct claims are one warning
+(``constructs-lib:usage-file``) at synth.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from ..cost.advice import should_warn
 from ..cost.base import PricingContext
 from ..cost.budget import own_budget_error, own_budget_unknown
 from ..cost.estimate import Alternative, CostEstimate
+from ..cost.usage import with_drift
 from ..errors import ConfigurationError
 from ..pricing.price_book import PriceNotFoundError
 from ..spec.base import validate_keywords
@@ -35,8 +42,8 @@ from .context import cost_context, remember
 from .paths import check_same_app, construct_path
 from .surface import BUDGET_UNKNOWN_ID
 
-__all__ = ["BUDGET_UNKNOWN_ID", "CAPACITY_WARNING_ID", "SOURCE_KEY", "UNPRICED_ID", "WARNING_ID",
-           "PricedConstruct"]
+__all__ = ["BUDGET_UNKNOWN_ID", "CAPACITY_WARNING_ID", "SOURCE_KEY", "UNPRICED_ID", "USAGE_FILE_ID",
+           "WARNING_ID", "PricedConstruct"]
 
 WARNING_ID = "constructs-lib:cheaper-alternative"
 """Id of the cheaper-alternative warning (``cdk.Annotations.acknowledge_warning`` takes it)."""
@@ -44,6 +51,8 @@ UNPRICED_ID = "constructs-lib:unpriced"
 """Id of the warning on a construct whose estimate is unpriced."""
 CAPACITY_WARNING_ID = "constructs-lib:capacity"
 """Id of the warning that the fleet cannot serve its traffic hint (one per shortfall)."""
+USAGE_FILE_ID = "constructs-lib:usage-file"
+"""Id of the warning on usage-file entries that match no priced construct."""
 SOURCE_KEY = "ConstructsLib"
 """Metadata key beside ``CostEstimate``: the construct path and class that produced it."""
 
@@ -74,14 +83,19 @@ class PricedConstruct(Construct, Generic[P]):
         validated = cast(P, validate_keywords(self.props_model, path, kind, args, props))
         check_same_app(scope, path, kind, validated)
         context = cost_context(scope, path, kind)
+        usage = None if context.usage is None else context.usage.claim(path)
         preflight = self._preflight(scope, path, validated)
-        estimate = _priced(lambda: self._price(validated, context.pricing), path, kind)
+        estimate = _priced(lambda: with_drift(
+            lambda p: self._price(p, context.pricing), validated, usage,
+            "" if context.usage is None else context.usage.file.name, path, kind), path, kind)
         super().__init__(scope, construct_id)
         remember(scope, context)
         self.props = validated
         self.construct_path = path
         self.cost_context = context
         """The stack, its environment, the pricing context and the cost policy."""
+        self.usage_entry = usage
+        """This construct's entry in the usage file (None: no file, or no entry)."""
         self._revision = 0
         self._priced: tuple[int, PricedProps, CostEstimate] = (0, validated, estimate)
         self._at_synth: list[Callable[[], None]] = []
@@ -107,9 +121,10 @@ class PricedConstruct(Construct, Generic[P]):
         """Create the construct's resources; return the one that carries the cost metadata."""
         raise NotImplementedError
 
-    def _estimate(self) -> CostEstimate:
-        """The estimate as the construct stands (override when children add to it)."""
-        return self._price(self.props, self.cost_context.pricing)
+    def _estimate(self, props: P) -> CostEstimate:
+        """The estimate of the construct as it stands, with ``props`` (its own, or with the
+        usage file's traffic); override when children add to it."""
+        return self._price(props, self.cost_context.pricing)
 
     def _changed(self) -> None:
         """Something the estimate depends on changed (a variant was added): price again."""
@@ -128,7 +143,10 @@ class PricedConstruct(Construct, Generic[P]):
         computed again when a variant was added or the props were replaced."""
         revision, props, estimate = self._priced
         if revision != self._revision or props is not self.props:
-            estimate = _priced(self._estimate, self.construct_path, type(self).__name__)
+            path, kind, usage = self.construct_path, type(self).__name__, self.cost_context.usage
+            estimate = _priced(lambda: with_drift(
+                self._estimate, self.props, self.usage_entry,
+                "" if usage is None else usage.file.name, path, kind), path, kind)
             self._priced = (self._revision, self.props, estimate)
         return estimate
 
@@ -154,6 +172,10 @@ class PricedConstruct(Construct, Generic[P]):
         self._main.add_metadata(SOURCE_KEY, {"path": self.construct_path,
                                              "construct": type(self).__name__})
         annotations = self._annotations()
+        unmatched = None if self.cost_context.usage is None else (
+            self.cost_context.usage.unmatched_once())
+        if unmatched:
+            cdk.Annotations.of(self.cost_context.stack).add_warning_v2(USAGE_FILE_ID, unmatched)
         alternative = should_warn(estimate, self.cost_context.warn_saving_share)
         if estimate.monthly_usd is None:
             text = f"{estimate.summary()} The template and the cost report show it unpriced."

@@ -95,7 +95,9 @@ class CostEstimate:
     ``unpriced``: why the estimate has no total (a rate the book lacks, and how to price it).
     ``price_date``: the date of the region's prices in the book. With a savings plan,
     ``savings_plan`` names it and ``on_demand_usd`` is the total before it (its discount is
-    one of the lines).
+    one of the lines). ``usage``: when a usage file (context ``cost:usage-file``) set some of
+    the traffic, the file, those fields, the hint in code and the estimate under it
+    (``cost.usage.with_drift``).
     """
 
     kind: EndpointKind
@@ -117,6 +119,7 @@ class CostEstimate:
     warnings: tuple[str, ...] = ()
     """Where the fleet cannot serve the hint, one sentence each naming the shortfall (the
     construct surfaces them as ``constructs-lib:capacity`` synth warnings)."""
+    usage: Mapping[str, Any] | None = None
 
     @property
     def monthly_usd(self) -> float | None:
@@ -175,6 +178,8 @@ class CostEstimate:
         out["traffic"] = dict(self.traffic)
         out["capacity"] = dict(self.capacity)
         out["warnings"] = list(self.warnings)
+        if self.usage is not None:
+            out["usage"] = dict(self.usage)
         return out
 
     def summary(self) -> str:
@@ -187,6 +192,11 @@ class CostEstimate:
             text += (f" with {self.savings_plan} (on-demand "
                      f"${self.on_demand_monthly_usd:,.2f}/month)")
         text += f" ({self.kind}, {self.region}): {self.main_driver}"
+        if self.usage is not None:
+            in_code = self.usage.get("in_code_monthly_usd")
+            text += (f" [traffic from usage file {self.usage['file']}: "
+                     f"{', '.join(self.usage['fields'])}; {format_usd(in_code)}/month with the "
+                     "hint in code]")
         alt = self.cheapest_alternative
         if alt is not None:
             text += f"; {alt.kind} would cost ${alt.monthly_usd:,.2f}/month"
