@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .report import ReportRow, collect, priced_total
+from .report import ReportRow, collect, priced_total, usage_drift, usage_drift_markdown
 
 __all__ = ["COMMENT_MARKER", "CostDiff", "EndpointChange", "diff_cdk_out", "drivers",
            "render_diff_json", "render_diff_markdown"]
@@ -70,6 +70,8 @@ class CostDiff:
     """Paths of this PR's endpoints whose estimate is unpriced (left out of the totals)."""
     capacity: tuple[str, ...] = field(default=())
     """The head's capacity warnings (a fleet that cannot serve its traffic hint), by path."""
+    head_rows: tuple[ReportRow, ...] = field(default=(), compare=False, repr=False)
+    """This PR's estimates (the usage-file drift is read from them)."""
 
     @property
     def delta(self) -> float:
@@ -111,9 +113,13 @@ def drivers(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     if old_hours and new_hours and abs(old_hours - new_hours) > 1e-6 and old_types == new_types:
         out.append(f"instance-hours {_fmt(old_hours)} → {_fmt(new_hours)} (count or scaling)")
     old_t, new_t = before.get("traffic", {}), after.get("traffic", {})
+    observed = set((after.get("usage") or {}).get("fields", [])) | set(
+        (before.get("usage") or {}).get("fields", []))
     for key in sorted(set(old_t) | set(new_t)):
         if old_t.get(key) != new_t.get(key):
-            out.append(f"traffic {key} {_fmt(old_t.get(key, '-'))} → {_fmt(new_t.get(key, '-'))}")
+            source = " (usage file)" if key in observed else ""
+            out.append(f"traffic {key} {_fmt(old_t.get(key, '-'))} → "
+                       f"{_fmt(new_t.get(key, '-'))}{source}")
     for key in ("region", "price_book"):
         if before.get(key) != after.get(key):
             out.append(f"{key.replace('_', ' ')} {before.get(key)} → {after.get(key)}")
@@ -175,6 +181,7 @@ def diff_cdk_out(base: str | Path, head: str | Path, *, warn_share: float = 0.30
         unpriced=tuple(r.path for r in new_rows if r.unpriced),
         capacity=tuple(f"`{r.path}`: {w}" for r in new_rows
                        for w in r.estimate.get("warnings", [])),
+        head_rows=tuple(new_rows),
     )
 
 
@@ -241,6 +248,9 @@ def render_diff_markdown(diff: CostDiff) -> str:
                 "version)", ""]
         out += [f"- {w}" for w in diff.capacity]
         out.append("")
+    drift = usage_drift_markdown(list(diff.head_rows))
+    if drift:
+        out += [*drift[1:], ""]
     out.append("<sub>Estimates from each endpoint's traffic hint and the price book "
                "(`python -m constructs_lib.cost diff`), not bills.</sub>")
     return "\n".join(out) + "\n"
@@ -266,5 +276,6 @@ def render_diff_json(diff: CostDiff) -> str:
         ],
         "warnings": list(diff.warnings),
         "capacity": list(diff.capacity),
+        "usage_drift": usage_drift(list(diff.head_rows)),
     }
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"

@@ -11,11 +11,32 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ReportRow", "collect", "priced_total", "render_json", "render_markdown"]
+__all__ = ["ReportRow", "StackArtifact", "collect", "format_value", "priced_total",
+           "render_json", "render_markdown", "stack_artifacts", "usage_drift",
+           "usage_drift_markdown"]
+
+
+@dataclass(frozen=True)
+class StackArtifact:
+    """A stack of a cloud assembly: its display name (what reports group by), the name
+    CloudFormation deploys it under, its environment (``aws://account/region``), its template
+    file and the manifest's metadata for it."""
+
+    name: str
+    stack_name: str
+    environment: str
+    template_file: Path
+    metadata: dict[str, Any]
+
+    @property
+    def region(self) -> str | None:
+        """The stack's region; None for an environment-agnostic stack."""
+        region = self.environment.rsplit("/", 1)[-1]
+        return None if not region or region.startswith("unknown-") else region
 
 
 @dataclass(frozen=True)
@@ -24,6 +45,8 @@ class ReportRow:
     path: str
     logical_id: str
     estimate: dict[str, Any]
+    artifact: StackArtifact | None = field(default=None, compare=False, repr=False)
+    """The stack it belongs to (where ``observe`` finds it deployed)."""
 
     @property
     def monthly_usd(self) -> float | None:
@@ -72,35 +95,40 @@ def priced_total(rows: list[ReportRow]) -> float:
 SOURCE_KEY = "ConstructsLib"
 
 
-def _stack_artifacts(cdk_out: Path) -> list[tuple[str, Path, dict[str, Any]]]:
+def stack_artifacts(cdk_out: str | Path) -> list[StackArtifact]:
+    """The stacks of a cloud assembly (nested assemblies, i.e. stages, included)."""
+    cdk_out = Path(cdk_out)
     manifest_file = cdk_out / "manifest.json"
     try:
         manifest = json.loads(manifest_file.read_text("utf-8"))
     except FileNotFoundError:
         raise SystemExit(f"{manifest_file} not found: run `cdk synth` first") from None
-    out: list[tuple[str, Path, dict[str, Any]]] = []
+    out: list[StackArtifact] = []
     for name, artifact in sorted(manifest.get("artifacts", {}).items()):
         kind = artifact.get("type")
         props = artifact.get("properties", {})
         if kind == "aws:cloudformation:stack":
-            out.append((artifact.get("displayName", name), cdk_out / props["templateFile"],
-                        artifact.get("metadata", {})))
+            out.append(StackArtifact(
+                artifact.get("displayName", name), props.get("stackName", name),
+                artifact.get("environment", ""), cdk_out / props["templateFile"],
+                artifact.get("metadata", {})))
         elif kind == "cdk:cloud-assembly":
-            out.extend(_stack_artifacts(cdk_out / props["directoryName"]))
+            out.extend(stack_artifacts(cdk_out / props["directoryName"]))
     return out
 
 
 def collect(cdk_out: str | Path) -> list[ReportRow]:
     """Every resource carrying ``Metadata.CostEstimate``, sorted by stack and path."""
     rows = []
-    for stack, template_file, metadata in _stack_artifacts(Path(cdk_out)):
+    for artifact in stack_artifacts(cdk_out):
+        stack, metadata = artifact.name, artifact.metadata
         paths = {
             entry["data"]: path
             for path, entries in metadata.items()
             for entry in entries
             if entry.get("type") == "aws:cdk:logicalId"
         }
-        template = json.loads(template_file.read_text("utf-8"))
+        template = json.loads(artifact.template_file.read_text("utf-8"))
         for logical_id, resource in template.get("Resources", {}).items():
             estimate = (resource.get("Metadata") or {}).get("CostEstimate")
             if not estimate:
@@ -111,7 +139,7 @@ def collect(cdk_out: str | Path) -> list[ReportRow]:
             else:  # a resource path ends in the construct's child id: drop it
                 path = paths.get(logical_id, f"{stack}/{logical_id}/Resource").strip("/")
                 construct_path = path.rsplit("/", 1)[0]
-            rows.append(ReportRow(stack, construct_path, logical_id, estimate))
+            rows.append(ReportRow(stack, construct_path, logical_id, estimate, artifact))
     return sorted(rows, key=lambda r: (r.stack, r.path))
 
 
@@ -155,6 +183,7 @@ def render_markdown(rows: list[ReportRow]) -> str:
         for r in unpriced:
             reasons.setdefault(str(r.unpriced), []).append(f"`{r.path}`")
         out += [f"- {', '.join(paths)}: {reason}" for reason, paths in reasons.items()]
+    out += usage_drift_markdown(rows)
     plans = sorted({str(r.estimate["savings_plan"]) for r in rows
                     if r.estimate.get("savings_plan")})
     if plans:
@@ -162,7 +191,8 @@ def render_markdown(rows: list[ReportRow]) -> str:
     out += capacity_notes(rows)
     books = sorted({str(r.estimate.get("price_book")) for r in rows})
     out.append("")
-    out.append(f"Prices: {'; '.join(books)}. Estimates from traffic hints, not bills.")
+    source = "traffic hints and usage files" if usage_drift(rows) else "traffic hints"
+    out.append(f"Prices: {'; '.join(books)}. Estimates from {source}, not bills.")
     return "\n".join(out) + "\n"
 
 
@@ -188,6 +218,60 @@ def capacity_notes(rows: list[ReportRow]) -> list[str]:
     found = [f"- `{row.path}`: {w}" for row in rows for w in row.estimate.get("warnings", [])]
     return ["", "**Capacity**: where a fleet cannot serve its traffic hint", "", *found] if (
         found) else []
+def usage_drift(rows: list[ReportRow]) -> list[dict[str, Any]]:
+    """Per construct whose traffic came from a usage file: the file, the fields it set, each
+    field in code and in effect, and the monthly estimate under each (``drift_usd`` is the
+    difference; None when either is unpriced)."""
+    out = []
+    for row in rows:
+        usage = row.estimate.get("usage")
+        if not usage:
+            continue
+        in_code, traffic = usage.get("traffic_in_code") or {}, row.estimate.get("traffic") or {}
+        before, after = usage.get("in_code_monthly_usd"), row.monthly_usd
+        out.append({
+            "stack": row.stack, "path": row.path, "file": usage.get("file"),
+            "observed": usage.get("observed"),
+            "fields": {name: {"in_code": in_code.get(name), "in_effect": traffic.get(name)}
+                       for name in usage.get("fields", [])},
+            "in_code_monthly_usd": before, "monthly_usd": after,
+            "drift_usd": None if before is None or after is None else round(after - before, 2),
+        })
+    return out
+
+
+def usage_drift_markdown(rows: list[ReportRow]) -> list[str]:
+    """The drift table (report and diff): the hint in code, the usage file's, the estimate
+    under each; empty without a usage file."""
+    drift = usage_drift(rows)
+    if not drift:
+        return []
+    out = ["", "**Traffic from a usage file** (the estimates above use it):", "",
+           "| Construct | Traffic: in code → usage file | $/month, hint in code | "
+           "$/month, usage file | Drift |", "|---|---|---:|---:|---:|"]
+    for d in drift:
+        fields = "; ".join(f"{name} {format_value(v['in_code'])} → {format_value(v['in_effect'])}"
+                           for name, v in d["fields"].items())
+        delta = d["drift_usd"]
+        sign = "unknown" if delta is None else ("+" if delta > 0 else "-" if delta < 0 else "±")
+        out.append(f"| `{d['path']}` | {fields} | {_usd(d['in_code_monthly_usd'])} | "
+                   f"{_usd(d['monthly_usd'])} | "
+                   f"{sign if delta is None else f'{sign}${abs(delta):,.2f}'} |")
+    for file in sorted({str(d["file"]) for d in drift}):
+        windows = [d["observed"] for d in drift if d["file"] == file and d.get("observed")]
+        seen = (f": observed by `observe` from {min(w['start'] for w in windows)} to "
+                f"{max(w['end'] for w in windows)}" if windows else "")
+        out.append(f"\nUsage file `{file}`{seen}; fields it does not set are as in code.")
+    return out
+
+
+def format_value(value: Any) -> str:
+    """A traffic figure as the report prints it (``-`` for none)."""
+    if value is None:
+        return "-"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:g}"
+    return str(value)
 
 
 def render_json(rows: list[ReportRow]) -> str:
@@ -196,6 +280,7 @@ def render_json(rows: list[ReportRow]) -> str:
         "total_monthly_usd": priced_total(rows),
         "unpriced": [{"stack": r.stack, "path": r.path, "reason": r.unpriced}
                      for r in rows if r.unpriced],
+        "usage_drift": usage_drift(rows),
         "endpoints": [
             {"stack": r.stack, "path": r.path, "logical_id": r.logical_id, **r.estimate}
             for r in rows
