@@ -5,6 +5,9 @@
   a Markdown pull-request comment (or JSON); exits 1 when the monthly increase is above a limit.
 - ``plot --instance-type T --duration-ms MS ... [--output FILE ...]``: cost per month against
   requests per month for one model under every feasible kind, break-even points marked.
+- ``observe CDK_OUT --out FILE [--days 30] [--region R] [--merge]``: the deployed constructs'
+  traffic from CloudWatch, as a usage file (context ``cost:usage-file``); needs boto3 and
+  credentials, exits 2 without them.
 """
 
 from __future__ import annotations
@@ -95,6 +98,12 @@ def _plot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _observe(args: argparse.Namespace) -> int:
+    from .observe import run  # boto3 only for this command
+
+    return run(args)
+
+
 def _override(text: str) -> tuple[str, float]:
     name, _, value = text.partition("=")
     try:
@@ -153,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="chart file, .png or .svg (repeatable; default cost-curve.png and .svg)")
     plot.add_argument("--json", action="store_true", help="print the curve as JSON")
     plot.set_defaults(func=_plot)
+
+    from .observe import add_arguments
+
+    observe = sub.add_parser("observe", help="measure deployed traffic from CloudWatch into a "
+                                             "usage file (context cost:usage-file)")
+    add_arguments(observe)
+    observe.set_defaults(func=_observe)
     return parser
 
 
