@@ -5,7 +5,8 @@ nothing can reach an AWS account.
 Used by the deploy test (tests/test_deploy_local.py, session fixture in conftest.py) and by
 `bash dev.sh deploy-local` (``python tests/local_aws.py deploy``). ``python tests/local_aws.py
 serve --port N`` runs the server itself: moto's own ``moto.server.main`` (what the ``moto_server``
-script runs), after one patch described in :func:`accept_sagemaker_instance_types`.
+script runs), after two patches described in :func:`accept_sagemaker_instance_types` and
+:func:`describe_stack_resource_past_unsupported_types`.
 """
 
 from __future__ import annotations
@@ -57,10 +58,37 @@ def accept_sagemaker_instance_types() -> None:
     FakeEndpointConfig.validate_instance_type = validate_instance_type  # type: ignore[method-assign]
 
 
+def describe_stack_resource_past_unsupported_types() -> None:
+    """Make moto's DescribeStackResource find a resource in a stack that also holds types moto
+    accepts without creating them.
+
+    moto 5.2.5 (``CloudFormationBackend.describe_stack_resource``) reads
+    ``logical_resource_id`` of every resource of the stack in turn; the placeholder it keeps for
+    a type it does not create (a bucket policy, an alarm, a scalable target) has none, so the
+    call fails with HTTP 500 whenever such a resource comes first. ListStackResources already
+    reads the attribute with a default; this does the same, so ``observe`` (which asks
+    CloudFormation for each construct's physical ID) runs against stacks as CDK writes them.
+    A logical ID that is not in the stack still gets moto's own ValidationError.
+    """
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.cloudformation.models import CloudFormationBackend
+
+    def describe_stack_resource(self: Any, stack_name: str, logical_resource_id: str) -> Any:
+        stack = self.get_stack(stack_name)
+        for resource in stack.stack_resources:
+            if getattr(resource, "logical_resource_id", None) == logical_resource_id:
+                return stack, resource
+        raise ValidationError(stack_name, f"Resource {logical_resource_id} does not exist for "
+                                          f"stack {stack_name}")
+
+    CloudFormationBackend.describe_stack_resource = describe_stack_resource  # type: ignore[method-assign]
+
+
 def serve(port: int, parent: int) -> None:
     """moto's server on 127.0.0.1:port; exits by itself when ``parent`` dies (even by SIGKILL,
     when no teardown can run), so no server outlives the run that started it."""
     accept_sagemaker_instance_types()
+    describe_stack_resource_past_unsupported_types()
     from moto.server import main
 
     def watch_parent() -> None:
