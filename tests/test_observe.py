@@ -18,6 +18,7 @@ from constructs_lib.cost.cli import main
 from constructs_lib.cost.measured import Runs, Window, batch_fields, online_fields
 from constructs_lib.cost.observe import observe
 from constructs_lib.cost.report import collect
+from constructs_lib.cost.usage import dump_usage, merge_usage, read_usage_file
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -241,3 +242,22 @@ def test_endpoint_named_by_its_arn_in_any_case_and_every_page_read(tmp_path):
     assert observed["Api/Scorer"]["resource"] == FakeAws.NAME
     assert log.getvalue().startswith(f"observe [####################] 1/1 Api/Scorer "
                                      f"(realtime, {FakeAws.NAME}): requests_per_month 4,562")
+
+
+@pytest.mark.parametrize("name", ["cost-usage.json", "cost-usage.yaml"])
+def test_merge_keeps_other_entries_and_fields_it_did_not_measure(tmp_path, name):
+    existing = {"version": 1, "usage": {
+        "Old/Endpoint": {"requests_per_month": 5},
+        "Api/Scorer": {"payload_kb": 3, "requests_per_month": 1}}}
+    content = merge_usage(existing, {"Api/Scorer": {"requests_per_month": 900.0,
+                                                    "avg_duration_ms": 12.5}},
+                          {"Api/Scorer": {"window": {"start": "a", "end": "b"}}})
+    path = tmp_path / name
+    path.write_text(dump_usage(content, path))
+    usage = read_usage_file(path)
+    assert dict(usage.entries["Api/Scorer"].fields) == {
+        "requests_per_month": 900.0, "avg_duration_ms": 12.5, "payload_kb": 3.0}
+    assert dict(usage.entries["Old/Endpoint"].fields) == {"requests_per_month": 5.0}
+    assert usage.entries["Api/Scorer"].observed == {"window": {"start": "a", "end": "b"}}
+    assert merge_usage(None, {"Api/Scorer": {"requests_per_month": 1.0}}, {})["usage"] == {
+        "Api/Scorer": {"requests_per_month": 1.0}}

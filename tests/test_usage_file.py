@@ -162,7 +162,7 @@ def test_yaml_errors_name_the_line(tmp_path):
 
 
 def test_entries_no_construct_claims_are_one_warning(tmp_path):
-    path = usage_file(tmp_path, {"Test/Tool": {"requests_per_month": 1},
+    path = usage_file(tmp_path, {"Test/Tool": {"requests_per_month": 1}, "Other/Api": {},
                                  "Test/Tol": {}, "Gone/Api": {"requests_per_month": 2}})
     app, stack = app_with(path)
     serverless(stack)
@@ -171,7 +171,7 @@ def test_entries_no_construct_claims_are_one_warning(tmp_path):
     assembly = app.synth()
     warnings = [m for s in ("Test", "Other") for m in assembly.get_stack_by_name(s).messages
                 if "constructs-lib:usage-file" in str(m.entry.data)]
-    assert len(warnings) == 1
+    assert len(warnings) == 1  # one for the app: both stacks' constructs claimed theirs
     assert str(warnings[0].entry.data) == (
         f"Usage file {path}: 2 entries match no priced construct of this app, so no estimate "
         "uses them: 'Gone/Api', 'Test/Tol' (did you mean 'Test/Tool'?). Fix the path (as the "

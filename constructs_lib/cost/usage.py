@@ -192,8 +192,9 @@ def dump_usage(content: Mapping[str, Any], path: str | Path) -> str:
     if Path(path).suffix.lower() in YAML_SUFFIXES:
         import yaml as pyyaml
 
-        return str(pyyaml.safe_dump(dict(content), sort_keys=False, default_flow_style=False))
-    return json.dumps(content, indent=2) + "\n"
+        return str(pyyaml.safe_dump(dict(content), sort_keys=False, default_flow_style=False,
+                                    allow_unicode=True))
+    return json.dumps(content, indent=2, ensure_ascii=False) + "\n"
 
 
 @dataclass(frozen=True)
