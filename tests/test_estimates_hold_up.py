@@ -379,3 +379,17 @@ def test_report_and_diff_show_capacity_warnings(tmp_path):
     assert "**Capacity**" not in render_markdown(collect(base))  # 23 × 730 h ≥ 16,667 h
     comment = render_diff_markdown(diff_cdk_out(base, head))
     assert "**⚠️ Capacity**" in comment and "backlog grows without bound" in comment
+
+
+def test_a_batch_run_of_unbounded_size_is_priced_at_the_most_instances_not_an_overflow():
+    # Found by the fuzzer: a subnormal runs_per_month makes records per run at a volume
+    # infinite. Sized by the library, a run takes as many instances as a transform job may;
+    # either way it is stopped at the timeout, and the shortfall says so without a number.
+    hint = TrafficHint(records_per_run=0, runs_per_month=2.2e-309, avg_duration_ms=1)
+    load = BatchCost(hint, US, instance_type="ml.c5.2xlarge").own_load._replace(
+        records_per_run=float("inf"))
+    sized = BatchCost(hint, US, instance_type="ml.c5.2xlarge", instance_count=None)
+    assert sized.capacity(load).assumed["instances_per_run"] == 100
+    fixed = BatchCost(hint, US, instance_type="ml.c5.2xlarge")
+    assert "at least the most a job allows (100)" in fixed.capacity(load).shortfalls[0]
+    assert fixed.usd(load) >= 0 and sized.usd(load) >= 0

@@ -30,6 +30,7 @@ MODEL = ModelSpec(image_uri=IMAGE, model_data_url=ARTIFACT)
 GB_SECOND = 2e-05  # us-east-1 serverless, per GB-second (the packaged book)
 HOSTING_C5 = 0.204  # us-east-1 ml.c5.xlarge, per hour
 HOSTING_M5 = 0.23  # us-east-1 ml.m5.xlarge, per hour (batch priced at it: no Tsform: reading)
+STORAGE = 0.14  # us-east-1 ML storage (Host:VolumeUsage.gp2), per GB-month
 
 
 def usage_file(tmp_path: Path, usage: dict[str, Any], name: str = "usage.json", **extra: Any
@@ -200,12 +201,15 @@ def test_a_variant_added_later_is_priced_on_the_usage_traffic(tmp_path):
     api.add_variant("Blue", weight=1.0, autoscaling=AutoscalingOptions(
         min_instances=1, max_instances=8, target_invocations_per_instance=3000))
     estimate = api.cost_estimate
-    # Each variant gets half of 250 req/s: 125 req/s at 50 req/s per instance = 3 instances,
-    # all month (busy 24 h): 2 × 3 × 730 instance-hours. In code (10 req/s): 2 × 1 × 730.
+    # Each variant gets half of 250 req/s: 125 req/s; the target (50 req/s per instance) holds
+    # 3 instances, the requests in flight (125 × 0.1 s = 12.5, 4 at once on 4 vCPUs) need 4,
+    # all month (busy 24 h): 2 × 4 × 730 instance-hours, each instance with its 4 GB volume.
+    # In code (10 req/s): 2 × 1 × 730.
     hours = [line.quantity for line in estimate.lines if line.unit == "instance-hour"]
-    assert hours == [3 * 730, 3 * 730]
-    assert estimate.monthly_usd == round(2 * 3 * 730 * HOSTING_C5, 2)
-    assert estimate.usage["in_code_monthly_usd"] == round(2 * 1 * 730 * HOSTING_C5, 2)
+    assert hours == [4 * 730, 4 * 730]
+    assert estimate.monthly_usd == round(2 * 4 * 730 * HOSTING_C5 + 2 * 4 * 4 * STORAGE, 2)
+    assert estimate.usage["in_code_monthly_usd"] == round(
+        2 * 1 * 730 * HOSTING_C5 + 2 * 4 * STORAGE, 2)
 
 
 def test_a_batch_entry_sets_the_runs(tmp_path):
@@ -220,9 +224,11 @@ def test_a_batch_entry_sets_the_runs(tmp_path):
     # A job: 5M records × 8 ms ÷ (2 instances × 4 transforms) + 300 s = 5,300 s on 2 instances.
     per_run_hours = 2 * (5_000_000 * 0.008 / 8 + 300) / 3600
     assert job.cost_estimate.lines[0].quantity == pytest.approx(45 * per_run_hours, abs=1e-4)
-    assert job.cost_estimate.monthly_usd == round(45 * per_run_hours * HOSTING_M5, 2)
+    # + the instances' 8 GB volumes while they run (GB-months: 8 × hours / 730).
+    assert job.cost_estimate.monthly_usd == round(
+        45 * per_run_hours * (HOSTING_M5 + 8 / 730 * STORAGE), 2)
     assert job.cost_estimate.usage["in_code_monthly_usd"] == round(
-        30 * per_run_hours * HOSTING_M5, 2)
+        30 * per_run_hours * (HOSTING_M5 + 8 / 730 * STORAGE), 2)
     assert job.cost_estimate.traffic["records_per_run"] == 5_000_000
 
 

@@ -141,13 +141,15 @@ class BatchCost(MeteredCost):
         if needed_s <= self.timeout_s or not self.runs:
             return Capacity(assumed)
         done = (self.timeout_s - self.startup_s) / max(needed_s - self.startup_s, 1e-9)
+        wanted = count * (needed_s - self.startup_s) / (self.timeout_s - self.startup_s)
+        at_least = (f"{math.ceil(wanted)}" if math.isfinite(wanted)
+                    else f"the most a job allows ({limits.BATCH_MAX_INSTANCE_COUNT})")
         return Capacity(assumed, (
             f"{self.instance_type} × {count} cannot finish a run within timeout_hours "
             f"{self.timeout_s / 3600:g}: {records or 0:,.0f} records need "
             f"{needed_s / 3600:,.1f} h; the job is stopped at the timeout with about "
             f"{max(done, 0):.0%} of its records transformed. Raise instance_count to at least "
-            f"{math.ceil(count * (needed_s - self.startup_s) / (self.timeout_s - self.startup_s))}"
-            " or timeout_hours",))
+            f"{at_least} or timeout_hours",))
 
     def notes(self, load: Load) -> list[str]:
         records, runs = load.records_per_run, self.runs
