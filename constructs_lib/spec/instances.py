@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["InstanceFacts", "instance_facts", "local_nvme"]
+__all__ = ["InstanceFacts", "instance_facts", "instance_types", "local_nvme"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,9 @@ class InstanceFacts:
     accelerator_count: int = 0
     storage_volume_gb: int | None = None
     multi_model_storage_volume_gb: int | None = None
+    accelerator_devices: int = 0
+    """GPUs, or AWS Neuron devices (Inferentia chips): what an inference component's
+    ``NumberOfAcceleratorDevicesRequired`` counts."""
 
     @property
     def has_accelerator(self) -> bool:
@@ -68,6 +71,7 @@ def _all() -> dict[str, InstanceFacts]:
             accelerator_count=int(f.get("accelerator_count") or 0),
             storage_volume_gb=f.get("storage_volume_gb"),
             multi_model_storage_volume_gb=f.get("multi_model_storage_volume_gb"),
+            accelerator_devices=int(f.get("accelerator_count") or f.get("gpu_count") or 0),
         )
         for name, f in raw.items()
     }
@@ -76,6 +80,11 @@ def _all() -> dict[str, InstanceFacts]:
 def instance_facts(instance_type: str) -> InstanceFacts | None:
     """Facts for a type, or None when the data file does not list it."""
     return _all().get(instance_type)
+
+
+def instance_types() -> list[str]:
+    """Every instance type the data file lists, sorted."""
+    return sorted(_all())
 
 
 def local_nvme(instance_type: str) -> bool:

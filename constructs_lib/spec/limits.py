@@ -80,3 +80,30 @@ ROLLBACK_ALARMS = (1, 10)
 TARGET_MODEL_PATTERN = r"^\S[\x20-\x7E]{0,1023}$"
 """InvokeEndpoint.TargetModel: the artifact's key relative to the multi-model prefix (1024
 chars)."""
+
+# Inference components: the botocore service model ``sagemaker`` 2017-07-24
+# (``InferenceComponentComputeResourceRequirements``, ``InferenceComponentStartupParameters``,
+# ``InferenceComponentRuntimeConfig``, ``ProductionVariantManagedInstanceScaling``) and the
+# CloudFormation schema ``AWS::SageMaker::InferenceComponent`` (cfn-lint's packaged copy).
+IC_MIN_MEMORY_MB = 128
+"""ComputeResourceRequirements.MinMemoryRequiredInMb: required, at least 128 MB."""
+IC_MIN_CPU_CORES = 0.25
+"""ComputeResourceRequirements.NumberOfCpuCoresRequired: at least 0.25 when set."""
+IC_MIN_ACCELERATORS = 1
+"""ComputeResourceRequirements.NumberOfAcceleratorDevicesRequired: at least 1 when set (a
+CPU-only model leaves it out)."""
+IC_STARTUP_TIMEOUT_S = (60, 3600)
+"""StartupParameters.ModelDataDownloadTimeoutInSeconds and
+ContainerStartupHealthCheckTimeoutInSeconds: 60-3600 s."""
+IC_MIN_CREATE_COPIES = 1
+"""RuntimeConfig.CopyCount at creation: the schema allows 0, but an inference component is
+created with at least one copy; scaling takes it to zero afterwards (AWS blog "Unlock cost
+savings with the new scale down to zero feature in SageMaker Inference", 2024-12-03: created
+with ``CopyCount`` 1, scaled to zero by Application Auto Scaling)."""
+IC_NAME_MAX = 63
+"""CreateInferenceComponent.InferenceComponentName: 63 characters,
+``[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?``."""
+IC_BURSTABLE_FAMILIES = ("ml.t2", "ml.t3")
+"""Burstable families: "SageMaker doesn't support auto scaling for burstable instances such as
+T2" (SageMaker developer guide, "Configure model auto scaling with the console"), so copies
+cannot scale and an endpoint on them cannot scale to zero."""
