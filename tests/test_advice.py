@@ -225,4 +225,6 @@ def test_serverless_endpoint_compares_with_realtime_and_async_when_caller_waits(
     ep = ServerlessEndpoint(stack, "S", model=ModelSpec(image_uri=IMAGE), memory_mb=2048,
                             traffic=TrafficHint(requests_per_month=1000,
                                                 max_latency_ms=3_600_000))
-    assert [a.kind for a in ep.cost_estimate.alternatives] == ["realtime", "async"]
+    # A caller that waits an hour can also retry through an inference component's cold start.
+    assert [a.kind for a in ep.cost_estimate.alternatives] == [
+        "realtime", "async", "inference_components"]

@@ -210,7 +210,7 @@ def test_a_region_without_rates_is_skipped():
     itype = BOOK.known_instance_types("eu-west-1")[0]
     found = alternatives("realtime", RealTimeCost(hint, eu, instance_type=itype),
                          Workload(hint, itype), eu)
-    assert [a.kind for a in found] == ["async"]
+    assert [a.kind for a in found] == ["async", "inference_components"]
 
 
 @FAST

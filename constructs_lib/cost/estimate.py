@@ -19,7 +19,8 @@ from typing import Any, Literal
 __all__ = ["INSTANCE_HOUR", "Alternative", "CostEstimate", "EndpointKind", "LineItem",
            "format_usd", "round_usd"]
 
-EndpointKind = Literal["realtime", "serverless", "async", "batch", "multimodel"]
+EndpointKind = Literal["realtime", "serverless", "async", "batch", "multimodel",
+                       "inference_components"]
 
 INSTANCE_HOUR = "instance-hour"
 """The unit of instance usage (hosting, async, batch): what a savings plan discounts."""
@@ -49,6 +50,8 @@ class LineItem:
     unit: str
     unit_usd: float
     variant: str | None = None
+    component: str | None = None
+    """The inference component the line is that component's share of."""
 
     @property
     def monthly_usd(self) -> float:
@@ -68,6 +71,8 @@ class LineItem:
             out["monthly_usd"] = _usd(self.monthly_usd)
         if self.variant is not None:
             out["variant"] = self.variant
+        if self.component is not None:
+            out["component"] = self.component
         return out
 
 
@@ -140,7 +145,8 @@ class CostEstimate:
         if not self.lines:
             return "nothing billed"
         top = max(self.lines, key=lambda line: line.monthly_usd if line.priced else math.inf)
-        who = f"{top.variant}: " if top.variant else ""
+        owner = top.variant or top.component
+        who = f"{owner}: " if owner else ""
         unpriced = "" if top.priced else ", unpriced"
         return f"{who}{top.item} ({_fmt_qty(top.quantity)} {top.unit}{unpriced})"
 
