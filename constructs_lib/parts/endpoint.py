@@ -20,7 +20,7 @@ from constructs import Construct
 
 from ..spec.deployment import BlueGreenDeployment, Canary, Linear, RollingDeployment
 
-__all__ = ["EndpointResources", "deployment_config", "instance_variant"]
+__all__ = ["EndpointResources", "deployment_config", "instance_variant", "managed_variant"]
 
 Variant = sagemaker.CfnEndpointConfig.ProductionVariantProperty
 
@@ -45,22 +45,36 @@ def instance_variant(*, name: str, model_name: str, instance_type: str, instance
                    volume_size_in_gb=volume_size_gb)
 
 
+def managed_variant(*, name: str, instance_type: str, min_instances: int, max_instances: int
+                    ) -> Variant:
+    """A production variant for inference components: no model of its own (SageMaker refuses
+    components on a variant that names one), instances started and stopped by SageMaker for the
+    copies (``ManagedInstanceScaling``, down to ``min_instances``, possibly 0). It is created
+    with one instance at least (``InitialInstanceCount`` >= 1): scaling takes it to zero."""
+    return Variant(variant_name=name, instance_type=instance_type,
+                   initial_instance_count=max(min_instances, 1),
+                   managed_instance_scaling=sagemaker.CfnEndpointConfig.ManagedInstanceScalingProperty(
+                       status="ENABLED", min_instance_count=min_instances,
+                       max_instance_count=max_instances))
+
+
 class EndpointResources:
     """``EndpointConfig`` (``sagemaker.CfnEndpointConfig``) and ``Endpoint``
     (``sagemaker.CfnEndpoint``) under ``scope``, serving ``primary`` and any variant added with
-    :meth:`add_variant`."""
+    :meth:`add_variant`. ``execution_role_arn``: the role SageMaker acts as for the endpoint
+    itself (required for inference components, whose models it deploys)."""
 
     def __init__(self, scope: Construct, primary: Variant, *, endpoint_name: str | None = None,
                  kms_key_id: str | None = None,
                  data_capture: sagemaker.CfnEndpointConfig.DataCaptureConfigProperty | None = None,
                  async_config: sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty
-                 | None = None) -> None:
+                 | None = None, execution_role_arn: str | None = None) -> None:
         self.production: list[Variant] = [primary]
         self.shadow: list[Variant] = []
         self.config = sagemaker.CfnEndpointConfig(
             scope, "EndpointConfig", production_variants=[primary],
             kms_key_id=kms_key_id, data_capture_config=data_capture,
-            async_inference_config=async_config)
+            async_inference_config=async_config, execution_role_arn=execution_role_arn)
         self.endpoint = sagemaker.CfnEndpoint(
             scope, "Endpoint", endpoint_config_name=self.config.attr_endpoint_config_name,
             endpoint_name=endpoint_name)

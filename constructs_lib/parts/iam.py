@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -80,6 +82,18 @@ def service_trust(service: str, conditions: Mapping[str, Any] | None = None) -> 
                                       principal={"Service": service})])
 
 
+@jsii.implements(cdk.IAnyProducer)
+class _Document:
+    """A policy document as it stands when the template is rendered (jsii copies a plain dict
+    when the resource is created, so statements added later would be lost)."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._document = document
+
+    def produce(self, context: cdk.IResolveContext) -> Any:
+        return self._document
+
+
 class ManagedRole:
     """A role and its one customer-managed policy (``<id>Policy``), as typed L1 resources."""
 
@@ -92,7 +106,8 @@ class ManagedRole:
         """The managed policy's document (JSON: add statements with :meth:`add_statements`)."""
         compliance.watch(self.document)
         self.policy = iam.CfnManagedPolicy(
-            scope, f"{construct_id}Policy", policy_document=self.document,
+            scope, f"{construct_id}Policy",
+            policy_document=cdk.Lazy.uncached_any(_Document(self.document)),
             description=policy_description, path="/")
         self.role = iam.CfnRole(
             scope, construct_id, assume_role_policy_document=trust, description=description,

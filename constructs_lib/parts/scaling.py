@@ -1,6 +1,7 @@
-"""Application Auto Scaling of a production variant's instance count: target tracking on
-invocations (real-time fleets) or on the queue (asynchronous endpoints), and the step policy
-that wakes an asynchronous endpoint scaled to zero."""
+"""Application Auto Scaling: a production variant's instance count (target tracking on
+invocations for real-time fleets, on the queue for asynchronous endpoints), an inference
+component's copy count (target tracking on concurrent requests per copy), and the step policy
+that wakes either from zero."""
 
 from __future__ import annotations
 
@@ -10,10 +11,18 @@ from constructs import Construct
 
 from ..spec.scaling import AutoscalingOptions
 
-__all__ = ["WAKE_UP_COOLDOWN_S", "BacklogScaling", "invocation_scaling", "variant_target"]
+__all__ = [
+    "WAKE_UP_COOLDOWN_S",
+    "BacklogScaling",
+    "CopyScaling",
+    "invocation_scaling",
+    "variant_target",
+    "wake_up_from_zero",
+]
 
 WAKE_UP_COOLDOWN_S = 300
-"""Cooldown of the step policy that adds the first instance when requests wait at zero."""
+"""Cooldown of the step policy that adds the first instance (or copy) when requests wait or
+fail at zero: long enough for it to start before another is added."""
 
 Target = appscaling.CfnScalableTarget
 Policy = appscaling.CfnScalingPolicy
@@ -95,20 +104,80 @@ class BacklogScaling:
         self.wake_up_alarm: cloudwatch.CfnAlarm | None = None
         if min_instances > 0:
             return
-        self.wake_up_policy = Policy(
-            scope, "WakeUpScaling", policy_name="wake-up-from-zero", policy_type="StepScaling",
-            scaling_target_id=target_id,
-            step_scaling_policy_configuration=Policy.StepScalingPolicyConfigurationProperty(
-                adjustment_type="ChangeInCapacity", cooldown=WAKE_UP_COOLDOWN_S,
-                metric_aggregation_type="Average",
-                step_adjustments=[Policy.StepAdjustmentProperty(
-                    metric_interval_lower_bound=0, scaling_adjustment=1)]))
-        self.wake_up_alarm = cloudwatch.CfnAlarm(
-            scope, "HasBacklogWithoutCapacity", alarm_actions=[self.wake_up_policy.ref],
-            alarm_description="Requests wait at zero instances: add one (scale from zero)",
-            comparison_operator="GreaterThanOrEqualToThreshold", datapoints_to_alarm=2,
-            dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name="EndpointName",
-                                                              value=endpoint_name)],
-            evaluation_periods=2, metric_name="HasBacklogWithoutCapacity",
-            namespace="AWS/SageMaker", period=60, statistic="Average", threshold=1,
-            treat_missing_data="missing")
+        self.wake_up_policy, self.wake_up_alarm = wake_up_from_zero(
+            scope, target_id, alarm_id="HasBacklogWithoutCapacity",
+            description="Requests wait at zero instances: add one (scale from zero)",
+            dimension=("EndpointName", endpoint_name), statistic="Average", period_s=60,
+            periods=2, treat_missing_data="missing")
+
+
+def wake_up_from_zero(scope: Construct, target_id: str, *, alarm_id: str, description: str,
+                      dimension: tuple[str, str], statistic: str, period_s: int, periods: int,
+                      treat_missing_data: str) -> tuple[Policy, cloudwatch.CfnAlarm]:
+    """``WakeUpScaling`` (+1 on the scalable target ``target_id``, lower bound 0, cooldown
+    :data:`WAKE_UP_COOLDOWN_S`) and the alarm ``alarm_id`` that fires it: metric ``alarm_id``
+    in ``AWS/SageMaker`` for ``dimension`` (name, value), ``statistic`` >= 1 in ``periods`` of
+    ``periods`` ``period_s``-second periods. Target tracking divides by the capacity, so at
+    zero only this brings the first unit back."""
+    policy = Policy(
+        scope, "WakeUpScaling", policy_name="wake-up-from-zero", policy_type="StepScaling",
+        scaling_target_id=target_id,
+        step_scaling_policy_configuration=Policy.StepScalingPolicyConfigurationProperty(
+            adjustment_type="ChangeInCapacity", cooldown=WAKE_UP_COOLDOWN_S,
+            metric_aggregation_type=statistic,
+            step_adjustments=[Policy.StepAdjustmentProperty(
+                metric_interval_lower_bound=0, scaling_adjustment=1)]))
+    alarm = cloudwatch.CfnAlarm(
+        scope, alarm_id, alarm_actions=[policy.ref], alarm_description=description,
+        comparison_operator="GreaterThanOrEqualToThreshold", datapoints_to_alarm=periods,
+        dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name=dimension[0],
+                                                          value=dimension[1])],
+        evaluation_periods=periods, metric_name=alarm_id, namespace="AWS/SageMaker",
+        period=period_s, statistic=statistic, threshold=1, treat_missing_data=treat_missing_data)
+    return policy, alarm
+
+
+class CopyScaling:
+    """An inference component's copies: ``ScalableTarget`` (``inference-component/<name>``,
+    ``sagemaker:inference-component:DesiredCopyCount``, ``min_copies``..``max_copies``),
+    ``CopyScaling`` (target tracking on
+    ``SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution``: its scale-in alarm
+    takes the copies to ``min_copies`` after 15 idle minutes) and, at ``min_copies`` 0,
+    ``WakeUpScaling`` fired by the ``NoCapacityInvocationFailures`` alarm (Maximum >= 1 in one
+    30-second period; no data, no failed request: not breaching), without which a component at
+    zero never wakes. ``component_name`` is a token that resolves after the component exists, so
+    the target is registered after it (Application Auto Scaling refuses an unknown resource).
+
+    The alarm follows AWS's scale-to-zero blog (2024-12-03: Maximum, 30 s, 1 of 1, >= 1; the
+    developer guide's ``GreaterThanThreshold`` 1 would need two failures a minute); its missing
+    data is not breaching (the blog: missing) and the cooldown is :data:`WAKE_UP_COOLDOWN_S`
+    (AWS: 60 s) so that requests failing through a start of several minutes add one copy, not
+    one a minute."""
+
+    def __init__(self, scope: Construct, *, component_name: str, min_copies: int,
+                 max_copies: int, target_concurrency: float, scale_in_cooldown_s: int,
+                 scale_out_cooldown_s: int) -> None:
+        self.target = Target(
+            scope, "ScalableTarget", max_capacity=max_copies, min_capacity=min_copies,
+            resource_id=f"inference-component/{component_name}",
+            scalable_dimension="sagemaker:inference-component:DesiredCopyCount",
+            service_namespace="sagemaker")
+        self.policy = Policy(
+            scope, "CopyScaling", policy_name="concurrent-requests-per-copy",
+            policy_type="TargetTrackingScaling", scaling_target_id=self.target.ref,
+            target_tracking_scaling_policy_configuration=(
+                Policy.TargetTrackingScalingPolicyConfigurationProperty(
+                    predefined_metric_specification=Policy.PredefinedMetricSpecificationProperty(
+                        predefined_metric_type=(
+                            "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution")),
+                    scale_in_cooldown=scale_in_cooldown_s,
+                    scale_out_cooldown=scale_out_cooldown_s, target_value=target_concurrency)))
+        self.wake_up_policy: Policy | None = None
+        self.wake_up_alarm: cloudwatch.CfnAlarm | None = None
+        if min_copies == 0:
+            self.wake_up_policy, self.wake_up_alarm = wake_up_from_zero(
+                scope, self.target.ref, alarm_id="NoCapacityInvocationFailures",
+                description="A request found no copy of this inference component (scaled to "
+                            "zero): add one",
+                dimension=("InferenceComponentName", component_name), statistic="Maximum",
+                period_s=30, periods=1, treat_missing_data="notBreaching")
