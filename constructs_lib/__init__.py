@@ -21,6 +21,7 @@ from .spec.deployment import (
     RollbackOptions,
     RollingDeployment,
 )
+from .spec.inference_components import InferenceComponentEndpointProps, InferenceComponentOptions
 from .spec.model import ModelSpec
 from .spec.multimodel import MultiModelEndpointProps
 from .spec.network import DataCaptureOptions, VpcOptions
@@ -33,6 +34,8 @@ from .spec.variant import VariantOptions
 if TYPE_CHECKING:
     from .async_endpoint import AsyncEndpoint
     from .batch_transform import BatchTransform
+    from .inference_component import InferenceComponent
+    from .inference_components import InferenceComponentEndpoint
     from .multimodel import MultiModelEndpoint
     from .realtime import RealTimeEndpoint
     from .serverless import ServerlessEndpoint
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
 _CONSTRUCTS = {
     "AsyncEndpoint": ".async_endpoint",
     "BatchTransform": ".batch_transform",
+    "InferenceComponent": ".inference_component",
+    "InferenceComponentEndpoint": ".inference_components",
     "MultiModelEndpoint": ".multimodel",
     "RealTimeEndpoint": ".realtime",
     "ServerlessEndpoint": ".serverless",
@@ -68,6 +73,10 @@ __all__ = [
     "ConfigurationError",
     "CostEstimate",
     "DataCaptureOptions",
+    "InferenceComponent",
+    "InferenceComponentEndpoint",
+    "InferenceComponentEndpointProps",
+    "InferenceComponentOptions",
     "LineItem",
     "Linear",
     "ModelSpec",

@@ -22,8 +22,9 @@ LAYERS = {
     "constructs": {"errors", "spec", "pricing", "cost", "core", "parts"},
 }
 NO_CDK = {"errors", "spec", "pricing", "cost"}
-CHILD_CONSTRUCTS = {"constructs_lib.variant"}
-"""Construct modules an endpoint module may import: the child constructs it hosts."""
+CHILD_CONSTRUCTS = {"constructs_lib.variant", "constructs_lib.inference_component"}
+"""Construct modules an endpoint module may import: the child constructs it hosts (variants,
+inference components)."""
 
 
 def modules() -> dict[str, Path]:
