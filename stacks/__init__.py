@@ -10,6 +10,7 @@ from .fraud_check import FraudCheckApiStack
 from .internal_tool import InternalToolStack
 from .nightly_scoring import NightlyScoringStack
 from .per_customer_models import PerCustomerModelsStack
+from .shared_llm_fleet import SharedLlmFleetStack
 from .wrong_kind_demo import WrongKindDemoStack
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "InternalToolStack",
     "NightlyScoringStack",
     "PerCustomerModelsStack",
+    "SharedLlmFleetStack",
     "WrongKindDemoStack",
     "build_app",
 ]
@@ -39,4 +41,5 @@ def build_app(app: cdk.App) -> list[cdk.Stack]:
         PerCustomerModelsStack(app, "PerCustomerModels", env=env),
         CanaryRolloutStack(app, "CanaryRollout", env=env),
         WrongKindDemoStack(app, "WrongKindDemo", env=env),  # deliberately wrong kind: a demo
+        SharedLlmFleetStack(app, "SharedLlmFleet", env=env),
     ]

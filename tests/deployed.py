@@ -289,6 +289,26 @@ def _schedule(resources: dict[str, Any], props: dict[str, Any]) -> None:
     assert props["Target"]["Arn"] and props["Target"]["RoleArn"]
 
 
+def _inference_component(resources: dict[str, Any], props: dict[str, Any]) -> None:
+    """On this stack's endpoint, on a variant with managed instance scaling and no model of its
+    own, running one of this stack's models with its compute reserved, created with a copy,
+    and scaled by a target that names it."""
+    assert _types(resources, refs(props["EndpointName"])) == {"AWS::SageMaker::Endpoint"}, props
+    spec = props["Specification"]
+    assert _types(resources, refs(spec["ModelName"])) == {"AWS::SageMaker::Model"}, spec
+    assert spec["ComputeResourceRequirements"]["MinMemoryRequiredInMb"] >= 128, spec
+    assert props["RuntimeConfig"]["CopyCount"] >= 1, props  # SageMaker creates at least one
+    hosts = [v for r in resources.values() if r["Type"] == "AWS::SageMaker::EndpointConfig"
+             for v in r["Properties"]["ProductionVariants"]
+             if v["VariantName"] == props["VariantName"]]
+    assert hosts and all("ModelName" not in v and v["ManagedInstanceScaling"]["Status"]
+                         == "ENABLED" for v in hosts), hosts
+    component = next(lid for lid, r in resources.items() if r.get("Properties") is props)
+    assert any(r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
+               and component in refs(r["Properties"]["ResourceId"])
+               for r in resources.values()), f"no scalable target names {component}"
+
+
 def _cdk_metadata(resources: dict[str, Any], props: dict[str, Any]) -> None:
     """CDK's own version-reporting resource: nothing to deploy."""
 
@@ -305,6 +325,12 @@ TEMPLATE_ONLY: dict[str, tuple[str, Callable[[dict[str, Any], dict[str, Any]], N
     "AWS::SNS::TopicPolicy": ("moto's CloudFormation creates no topic policies", _topic_policy),
     "AWS::SNS::Subscription": ("moto's CloudFormation creates no subscriptions", _subscription),
     "AWS::Scheduler::Schedule": ("moto's CloudFormation has no EventBridge Scheduler", _schedule),
+    # moto 5.2.5 has no inference components at all (neither its SageMaker backend nor its
+    # CloudFormation): the stack deploys around them (endpoint config, endpoint, models, roles
+    # are created and checked), and each component is checked here and by cfn-lint against
+    # the AWS::SageMaker::InferenceComponent schema (tests/test_cfn_lint.py).
+    "AWS::SageMaker::InferenceComponent": (
+        "moto has no SageMaker inference components", _inference_component),
     "AWS::CDK::Metadata": ("CDK analytics, not an AWS resource", _cdk_metadata),
 }
 

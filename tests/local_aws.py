@@ -5,8 +5,8 @@ nothing can reach an AWS account.
 Used by the deploy test (tests/test_deploy_local.py, session fixture in conftest.py) and by
 `bash dev.sh deploy-local` (``python tests/local_aws.py deploy``). ``python tests/local_aws.py
 serve --port N`` runs the server itself: moto's own ``moto.server.main`` (what the ``moto_server``
-script runs), after two patches described in :func:`accept_sagemaker_instance_types` and
-:func:`describe_stack_resource_past_unsupported_types`.
+script runs), after the three patches described in :func:`accept_sagemaker_instance_types`,
+:func:`describe_stack_resource_past_unsupported_types` and :func:`accept_variants_without_model`.
 """
 
 from __future__ import annotations
@@ -84,11 +84,34 @@ def describe_stack_resource_past_unsupported_types() -> None:
     CloudFormationBackend.describe_stack_resource = describe_stack_resource  # type: ignore[method-assign]
 
 
+def accept_variants_without_model() -> None:
+    """Make moto's endpoint-config check accept a production variant that names no model.
+
+    moto 5.2.5 (``SageMakerModelBackend.validate_production_variants``) reads every variant's
+    ``ModelName`` and fails with a KeyError (an HTTP 500 that breaks the whole change set) when
+    there is none. botocore's SageMaker model requires only ``VariantName`` of a
+    ``ProductionVariant``, and SageMaker requires that a variant hosting inference components
+    name no model (the models are the components'). Variants that name a model are still
+    checked by moto's own code; so the inference-component example deploys as it would in AWS.
+    """
+    from moto.sagemaker.models import SageMakerModelBackend
+
+    moto_check = SageMakerModelBackend.validate_production_variants
+
+    def validate_production_variants(self: Any, production_variants: list[dict[str, Any]]
+                                     ) -> None:
+        moto_check(self, [v for v in production_variants if "ModelName" in v])
+
+    SageMakerModelBackend.validate_production_variants = (  # type: ignore[method-assign]
+        validate_production_variants)
+
+
 def serve(port: int, parent: int) -> None:
     """moto's server on 127.0.0.1:port; exits by itself when ``parent`` dies (even by SIGKILL,
     when no teardown can run), so no server outlives the run that started it."""
     accept_sagemaker_instance_types()
     describe_stack_resource_past_unsupported_types()
+    accept_variants_without_model()
     from moto.server import main
 
     def watch_parent() -> None:

@@ -21,6 +21,10 @@ def test_ignored_rules_each_have_a_reason():
     ({"Type": "AWS::SageMaker::EndpointConfig", "Properties": {"ProductionVariants": [
         {"VariantName": "A", "ModelName": "m", "ServerlessConfig": {
             "MemorySizeInMB": 999, "MaxConcurrency": 1}}]}}, "E3034"),
+    # The inference components of the examples are checked against their schema this way.
+    ({"Type": "AWS::SageMaker::InferenceComponent", "Properties": {
+        "EndpointName": "e", "Specification": {
+            "ComputeResourceRequirements": {"MinMemoryRequiredInMb": 64}}}}, "E3034"),
 ])
 def test_the_linter_does_report_errors(broken, rule):
     problems = cfn_lint({"Resources": {"Broken": broken}})

@@ -8,6 +8,15 @@ targets and policies, alarms, bucket and topic policies, ...) is checked in the 
 moto's endpoint-config check knows only older instance types; the server accepts every type in
 botocore's SageMaker model instead (see ``accept_sagemaker_instance_types``), so the examples
 deploy exactly as they are.
+
+moto has no SageMaker inference components. With the SharedLlmFleet stack it creates the
+roles, the two models, the endpoint config (its variant names no model: moto would fail the
+whole change set on that, so the server accepts it as botocore's model does, see
+``accept_variants_without_model``) and the endpoint, all checked with boto3 below; it accepts
+the two ``AWS::SageMaker::InferenceComponent`` resources (and their scaling targets, policies
+and wake-up alarms) without creating them, so those are checked in the template
+(``TEMPLATE_ONLY`` in tests/deployed.py) and against the CloudFormation schema by cfn-lint
+(tests/test_cfn_lint.py).
 """
 
 from __future__ import annotations
@@ -255,3 +264,23 @@ def test_local_server_accepts_the_instance_types_sagemaker_accepts(
         FakeEndpointConfig.validate_instance_type(None, accepted)
     with pytest.raises(Exception, match="instanceType"):
         FakeEndpointConfig.validate_instance_type(None, "ml.t3.medium")  # not a hosting type
+
+
+def test_local_server_accepts_a_variant_without_a_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.sagemaker.models import SageMakerModelBackend
+    from moto.sagemaker.exceptions import ValidationError
+
+    from .local_aws import accept_variants_without_model
+
+    check = SageMakerModelBackend.validate_production_variants
+    monkeypatch.setattr(SageMakerModelBackend, "validate_production_variants", check)
+    backend = SageMakerModelBackend.__new__(SageMakerModelBackend)
+    backend._models, backend.account_id, backend.region_name = {}, MOTO_ACCOUNT, REGION
+    managed = {"VariantName": "AllTraffic", "InstanceType": "ml.g5.12xlarge"}
+    with pytest.raises(KeyError, match="ModelName"):
+        check(backend, [managed])  # moto's own check: the HTTP 500 that failed the change set
+    accept_variants_without_model()
+    SageMakerModelBackend.validate_production_variants(backend, [managed])
+    with pytest.raises(ValidationError, match="Could not find model"):  # still checked
+        SageMakerModelBackend.validate_production_variants(
+            backend, [managed, {"VariantName": "B", "ModelName": "missing"}])

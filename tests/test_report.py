@@ -31,6 +31,7 @@ def test_report_has_every_example_endpoint_with_template_figures(cdk_out):
         ("InternalTool", "InternalTool/Summariser", "serverless"),
         ("NightlyScoring", "NightlyScoring/ChurnScoring", "batch"),
         ("PerCustomerModels", "PerCustomerModels/CustomerScoring", "multimodel"),
+        ("SharedLlmFleet", "SharedLlmFleet/LlmFleet", "inference_components"),
         ("WrongKindDemo", "WrongKindDemo/DocumentTagger", "realtime"),
     ]
     template = json.loads((cdk_out / "FraudCheckApi.template.json").read_text())
@@ -41,6 +42,23 @@ def test_report_has_every_example_endpoint_with_template_figures(cdk_out):
     machine = next(r for r in template["Resources"].values()
                    if r["Type"] == "AWS::StepFunctions::StateMachine")
     assert rows[4].estimate == machine["Metadata"]["CostEstimate"]
+
+
+def test_report_shows_each_component_and_quotes_scaled_to_zero_and_always_on(cdk_out):
+    [row] = [r for r in collect(cdk_out) if r.kind == "inference_components"]
+    shares: dict[str, float] = {}
+    for line in row.estimate["lines"]:
+        shares[line["component"]] = shares.get(line["component"], 0.0) + line["monthly_usd"]
+    [always] = [a for a in row.estimate["alternatives"] if a["kind"] == "inference_components"]
+    md = render_markdown(collect(cdk_out))
+    notes = md.split("Components of `SharedLlmFleet/LlmFleet`:", 1)[1]
+    assert f"- chat: ${shares['chat']:,.2f}/month (ml.g5.12xlarge hosting: " in notes
+    assert f"- summarise: ${shares['summarise']:,.2f}/month (ml.g5.12xlarge hosting: " in notes
+    saving = always["monthly_usd"] - row.monthly_usd
+    assert (f"Scale to zero: `SharedLlmFleet/LlmFleet` costs ${row.monthly_usd:,.2f}/month "
+            f"scaled to zero; always on it would cost ${always['monthly_usd']:,.2f}/month: "
+            f"saves ${saving:,.2f}/month") in notes
+    assert row.monthly_usd < 0.5 * always["monthly_usd"]
 
 
 def test_markdown_report_snapshot(cdk_out, snapshot):
@@ -57,7 +75,7 @@ def test_report_cli_markdown_and_json(cdk_out):
     data = json.loads(raw)
     assert data["total_monthly_usd"] == round(sum(e["monthly_usd"] for e in data["endpoints"]), 2)
     assert {e["kind"] for e in data["endpoints"]} == {"realtime", "serverless", "async", "batch",
-                                                      "multimodel"}
+                                                      "multimodel", "inference_components"}
 
 
 def test_report_on_missing_dir_is_a_clear_error(tmp_path):

@@ -15,7 +15,7 @@ def stacks():
 
 @pytest.mark.parametrize("name", ["FraudCheckApi", "InternalTool", "DocumentProcessing",
                                   "NightlyScoring", "WrongKindDemo", "PerCustomerModels",
-                                  "CanaryRollout"])
+                                  "CanaryRollout", "SharedLlmFleet"])
 def test_stack_template_snapshot(stacks, name, snapshot_json):
     assert Template.from_stack(stacks[name]).to_json() == snapshot_json
 
@@ -118,3 +118,25 @@ def test_canary_rollout_has_shadow_and_canary_with_rollback_alarms(stacks):
     assert [v["VariantName"] for v in config["Properties"]["ShadowProductionVariants"]] == ["v8"]
     est = stack.churn.cost_estimate
     assert {line.variant for line in est.lines} == {"v7", "v8"}
+
+
+def test_shared_llm_fleet_scales_to_zero_at_night_far_below_always_on(stacks):
+    stack = stacks["SharedLlmFleet"]
+    fleet = stack.fleet
+    est = fleet.cost_estimate
+    assert est.kind == "inference_components"
+    assert [c.name for c in fleet.components] == ["chat", "summarise"]
+    # One ml.g5.12xlarge ($7.09/h) 10 h a day plus one start (300 s) and one release (1,500 s):
+    # 37,800 s × 730/24 days = 319.375 h = $2,264.37, and a few cents of data processed.
+    assert sum(line.quantity for line in est.lines if line.unit == "instance-hour") == \
+        pytest.approx(319.375)
+    assert 2264.37 <= est.monthly_usd < 2264.50
+    assert fleet.always_on_usd is not None and fleet.always_on_usd > 2 * est.monthly_usd
+    assert sum(c.cost_estimate.monthly_usd for c in fleet.components) == pytest.approx(
+        est.monthly_usd, abs=0.02)
+    t = Template.from_stack(stack)
+    t.resource_count_is("AWS::SageMaker::InferenceComponent", 2)
+    t.resource_count_is("AWS::CloudWatch::Alarm", 2)  # one wake-up alarm per component
+    t.has_resource_properties("AWS::SageMaker::EndpointConfig", {"ProductionVariants": [
+        Match.object_like({"InstanceType": "ml.g5.12xlarge", "ManagedInstanceScaling": {
+            "Status": "ENABLED", "MinInstanceCount": 0, "MaxInstanceCount": 2}})]})

@@ -72,7 +72,8 @@ class ReportRow:
             return "nothing billed"
         top = max(lines, key=lambda line: math.inf if line.get("monthly_usd") is None
                   else line["monthly_usd"])
-        who = f"{top['variant']}: " if top.get("variant") else ""
+        owner = top.get("variant") or top.get("component")
+        who = f"{owner}: " if owner else ""
         qty = top["quantity"]
         qty_text = f"{qty:,.0f}" if qty >= 100 or float(qty).is_integer() else f"{qty:,.2f}"
         unpriced = ", unpriced" if top.get("monthly_usd") is None else ""
@@ -189,6 +190,7 @@ def render_markdown(rows: list[ReportRow]) -> str:
     if plans:
         out += ["", f"Discounted by: {'; '.join(plans)} (on-demand figures beside them)."]
     out += capacity_notes(rows)
+    out += _scale_to_zero_notes(rows)
     books = sorted({str(r.estimate.get("price_book")) for r in rows})
     out.append("")
     source = "traffic hints and usage files" if usage_drift(rows) else "traffic hints"
@@ -218,6 +220,8 @@ def capacity_notes(rows: list[ReportRow]) -> list[str]:
     found = [f"- `{row.path}`: {w}" for row in rows for w in row.estimate.get("warnings", [])]
     return ["", "**Capacity**: where a fleet cannot serve its traffic hint", "", *found] if (
         found) else []
+
+
 def usage_drift(rows: list[ReportRow]) -> list[dict[str, Any]]:
     """Per construct whose traffic came from a usage file: the file, the fields it set, each
     field in code and in effect, and the monthly estimate under each (``drift_usd`` is the
@@ -272,6 +276,33 @@ def format_value(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:g}"
     return str(value)
+
+
+def _scale_to_zero_notes(rows: list[ReportRow]) -> list[str]:
+    """Inference-component endpoints: each component's share, then what the same endpoint
+    would cost always on."""
+    notes = []
+    for row in rows:
+        if row.kind != "inference_components" or row.unpriced:
+            continue
+        by_component: dict[str, list[dict[str, Any]]] = {}
+        for line in row.estimate.get("lines", []):
+            if line.get("component"):
+                by_component.setdefault(line["component"], []).append(line)
+        notes.append(f"\nComponents of `{row.path}`:")
+        for name, lines in by_component.items():
+            top = max(lines, key=lambda line: line["monthly_usd"])
+            notes.append(f"- {name}: {_usd(sum(line['monthly_usd'] for line in lines))}/month "
+                         f"({top['item']}: {top['quantity']:,.1f} {top['unit']})")
+        for alt in row.estimate.get("alternatives", []):
+            if alt["kind"] == "inference_components":
+                saving = alt["monthly_usd"] - row.monthly_usd
+                share = saving / alt["monthly_usd"] if alt["monthly_usd"] > 0 else 0.0
+                notes.append(
+                    f"\nScale to zero: `{row.path}` costs {_usd(row.monthly_usd)}/month scaled "
+                    f"to zero; always on it would cost {_usd(alt['monthly_usd'])}/month: saves "
+                    f"{_usd(saving)}/month ({share:.0%}).")
+    return notes
 
 
 def render_json(rows: list[ReportRow]) -> str:
