@@ -25,6 +25,8 @@ from constructs_lib import (
     AutoscalingOptions,
     BatchTransform,
     DataCaptureOptions,
+    InferenceComponentEndpoint,
+    InferenceComponentOptions,
     ModelSpec,
     MultiModelEndpoint,
     RealTimeEndpoint,
@@ -116,6 +118,19 @@ def features_stack(app: cdk.App) -> cdk.Stack:
     )
     fleet.add_variant("Next", model=ModelSpec(
         image_uri=IMAGE, model_data_url="s3://models-bucket/tenants-v2/"), weight=0.2)
+    # Inference components on an EBS-backed Neuron type with a customer key: one held at a
+    # copy (no wake-up alarm), one CPU-only model beside it.
+    InferenceComponentEndpoint(
+        stack, "ComponentsEncrypted", instance_type="ml.inf2.xlarge", kms_key=key,
+        min_instances=1, max_instances=2, components={
+            "neuron": InferenceComponentOptions(
+                model=ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/neuron/"),
+                traffic=traffic, accelerators=1, memory_mb=8192, min_copies=1, max_copies=2),
+            "cpu": InferenceComponentOptions(
+                model=ModelSpec(image_uri=IMAGE,
+                                model_data_url="s3://models-bucket/cpu/model.tar.gz"),
+                traffic=TrafficHint(requests_per_month=10_000), memory_mb=2048, cpu_cores=1),
+        })
     return stack
 
 

@@ -31,6 +31,8 @@ ID = "Ep"
 PATH = f"Test/{ID}"
 MODEL = {"image_uri": IMAGE, "model_data_url": ARTIFACT}
 TRAFFIC = {"requests_per_month": 100_000, "avg_duration_ms": 50}
+IC = {"model": MODEL, "traffic": TRAFFIC, "memory_mb": 16_384, "accelerators": 1}
+"""An inference component taking one of an ml.g5.12xlarge's 4 GPUs."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,15 @@ BUILDERS: dict[str, Builder] = {
     "MultiModelEndpoint": Builder(_construct("MultiModelEndpoint"), {
         "image_uri": IMAGE, "models_s3_prefix": "s3://tenant-models/scoring/",
         "instance_type": "ml.m5.large", "traffic": TRAFFIC}),
+    "InferenceComponentEndpoint": Builder(_construct("InferenceComponentEndpoint"), {
+        "instance_type": "ml.g5.12xlarge", "components": {"chat": IC}}),
+    # Through the endpoint's add_component; the endpoint ("Host", one component) is built first.
+    "InferenceComponent": Builder(
+        lambda host, *args, **kw: host.add_component(*args, **kw), IC,
+        path=f"Test/Host/{ID}",
+        host=lambda stack, extra: constructs_lib.InferenceComponentEndpoint(
+            stack, "Host", **{"instance_type": "ml.g5.12xlarge", "max_instances": 1,
+                              "components": {"chat": IC}, **extra})),
     # Through the endpoint's add_variant; the endpoint ("Host") is built first.
     "Variant": Builder(lambda host, *args, **kw: host.add_variant(*args, **kw), {},
                        path=f"Test/Host/{ID}",
@@ -135,6 +146,7 @@ SCHEDULE_BACKWARDS = {"business_hours_min_instances": 2, "start_hour_utc": 18,
 RT, SL, TH = "RealTimeEndpoint", "ServerlessEndpoint", "TrafficHint"
 AS, BT, MM, VA = "AsyncEndpoint", "BatchTransform", "MultiModelEndpoint", "Variant"
 MM_MODEL = {"image_uri": IMAGE, "model_data_url": "s3://tenant-models/scoring-v2/"}
+ICE, ICO = "InferenceComponentEndpoint", "InferenceComponent"
 
 CASES: list[Case] = [
     # The traffic hint on its own (errors name the model).
@@ -320,6 +332,53 @@ CASES: list[Case] = [
     bad(RT, "variants[0].volume_size_gb", 40,
         variants=[{"name": "B", "instance_type": "ml.g5.xlarge", "volume_size_gb": 40}]),
     bad(VA, "(positional)", ("positional",), construct_id=(ID, "positional")),
+    # InferenceComponentEndpoint (errors name components.<name>.<option>).
+    bad(ICE, "instance_type", instance_type="ml.t2.medium"),
+    bad(ICE, "instance_type", instance_type="ml.c6i.xlarge"),
+    bad(ICE, "instance_type", "(missing)", instance_type=DROP),
+    bad(ICE, "min_instances", 3, min_instances=3, max_instances=2),
+    bad(ICE, "max_instances", max_instances=0),
+    bad(ICE, "components.chat.accelerators", 8,
+        components={"chat": nested(IC, accelerators=8)}),
+    bad(ICE, "components.chat.accelerators", 1, instance_type="ml.m5.xlarge",
+        components={"chat": nested(IC, memory_mb=1024)}),
+    bad(ICE, "components.chat.memory_mb", 300_000,
+        components={"chat": nested(IC, memory_mb=300_000)}),
+    bad(ICE, "components.chat.memory_mb", 64, components={"chat": nested(IC, memory_mb=64)}),
+    bad(ICE, "components.chat.memory_mb", "(missing)",
+        components={"chat": {k: v for k, v in IC.items() if k != "memory_mb"}}),
+    bad(ICE, "components.chat.cpu_cores", 64, components={"chat": nested(IC, cpu_cores=64)}),
+    bad(ICE, "components.chat.cpu_cores", 0.1, components={"chat": nested(IC, cpu_cores=0.1)}),
+    bad(ICE, "components.chat.accelerators", -1,
+        components={"chat": nested(IC, accelerators=-1)}),
+    bad(ICE, "components.chat.min_copies", 3,
+        components={"chat": nested(IC, min_copies=3, max_copies=2)}),
+    bad(ICE, "components.chat.max_copies", 0, components={"chat": nested(IC, max_copies=0)}),
+    bad(ICE, "components.chat.target_concurrent_requests_per_copy", 0,
+        components={"chat": nested(IC, target_concurrent_requests_per_copy=0)}),
+    bad(ICE, "components.chat.model_data_download_timeout_s", 30,
+        components={"chat": nested(IC, model_data_download_timeout_s=30)}),
+    bad(ICE, "components.chat.container_startup_health_check_timeout_s", 4000,
+        components={"chat": nested(IC, container_startup_health_check_timeout_s=4000)}),
+    bad(ICE, "components.chat.traffic.payload_kb", 7000,
+        components={"chat": nested(IC, traffic=nested(TRAFFIC, payload_kb=7000))}),
+    bad(ICE, "components.bad_name", "bad_name", components={"bad_name": IC}),
+    bad(ICE, "max_instances", 1, max_instances=1, components={
+        "chat": nested(IC, accelerators=3), "code": nested(IC, accelerators=3)}),
+    bad(ICE, "kms_key", kms_key=EXISTING_KEY),
+    bad(ICE, "model", model=MODEL),
+    bad(ICE, "instance_count", instance_count=2),
+    bad(ICE, "max_instance", max_instance=2),
+    # InferenceComponent (add_component on an endpoint "Host" of one instance, one component).
+    bad(ICO, "accelerators", accelerators=8),
+    bad(ICO, "memory_mb", memory_mb=10**6),
+    bad(ICO, "max_instances", 1, accelerators=4),
+    bad(ICO, "min_copies", 2, min_copies=2, max_copies=1),
+    bad(ICO, "construct_id", "chat", construct_id="chat"),
+    bad(ICO, "name", "has_underscore", construct_id="has_underscore"),
+    bad(ICO, "model.image_uri", "nginx:latest", model=nested(MODEL, image_uri="nginx:latest")),
+    bad(ICO, "max_copy", max_copy=2),
+    bad(ICO, "(positional)", ("positional",), construct_id=(ID, "positional")),
 ]
 
 

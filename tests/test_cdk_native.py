@@ -16,6 +16,8 @@ from constructs import IConstruct
 from constructs_lib import (
     AsyncEndpoint,
     BatchTransform,
+    InferenceComponentEndpoint,
+    InferenceComponentOptions,
     ModelSpec,
     MultiModelEndpoint,
     RealTimeEndpoint,
@@ -29,7 +31,8 @@ MODEL = ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/fraud/v1/m
 TRAFFIC = TrafficHint(requests_per_month=1e6, payload_kb=0, response_kb=0)
 TAGGABLE = {"AWS::SageMaker::Endpoint", "AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Model",
             "AWS::IAM::Role", "AWS::S3::Bucket", "AWS::SNS::Topic", "AWS::Logs::LogGroup",
-            "AWS::StepFunctions::StateMachine", "AWS::CloudWatch::Alarm"}
+            "AWS::StepFunctions::StateMachine", "AWS::CloudWatch::Alarm",
+            "AWS::SageMaker::InferenceComponent"}
 
 
 def every_kind(stack: cdk.Stack) -> list[object]:
@@ -44,16 +47,23 @@ def every_kind(stack: cdk.Stack) -> list[object]:
                        schedule="cron(0 2 * * ? *)"),
         MultiModelEndpoint(stack, "Mm", image_uri=IMAGE, models_s3_prefix="s3://models-bucket/m/",
                            instance_type="ml.c5.xlarge", traffic=TRAFFIC),
+        InferenceComponentEndpoint(stack, "Ic", instance_type="ml.g5.2xlarge", components={
+            "chat": InferenceComponentOptions(model=MODEL, traffic=TRAFFIC, accelerators=1,
+                                              memory_mb=8192)}),
     ]
 
 
 def test_escape_hatches_are_typed_l1_and_the_default_child_is_the_main_resource(stack):
-    rt, sl, asy, bt, mm = every_kind(stack)
-    for endpoint in (rt, sl, asy, mm):
+    rt, sl, asy, bt, mm, ic = every_kind(stack)
+    for endpoint in (rt, sl, asy, mm, ic):
         assert isinstance(endpoint.endpoint, sagemaker.CfnEndpoint)
         assert isinstance(endpoint.endpoint_config, sagemaker.CfnEndpointConfig)
-        assert isinstance(endpoint.model, sagemaker.CfnModel)
         assert endpoint.node.default_child is endpoint.endpoint
+    for endpoint in (rt, sl, asy, mm):
+        assert isinstance(endpoint.model, sagemaker.CfnModel)
+    [component] = ic.components  # an inference-component endpoint has a model per component
+    assert isinstance(component.model, sagemaker.CfnModel)
+    assert isinstance(component.resource, sagemaker.CfnInferenceComponent)
     assert bt.node.default_child is bt.state_machine_resource
     rt.endpoint_config.add_property_override("ProductionVariants.0.InitialInstanceCount", 2)
     [config] = Template.from_stack(stack).find_resources(
@@ -157,3 +167,22 @@ def test_references_across_stacks_become_exports():
     assert any("Export" in o for o in exports.values())
     policy = json.dumps(assembly.get_stack_by_name("Caller").template["Resources"])
     assert "Fn::ImportValue" in policy and "sagemaker:InvokeEndpoint" in policy
+
+
+def test_an_inference_component_referenced_from_another_stack_becomes_an_export():
+    app = cdk.App()
+    env = cdk.Environment(account="123456789012", region="us-east-1")
+    serving, caller_stack = cdk.Stack(app, "Serving", env=env), cdk.Stack(app, "Caller", env=env)
+    ic = InferenceComponentEndpoint(serving, "Ic", instance_type="ml.g5.2xlarge", components={
+        "chat": InferenceComponentOptions(model=MODEL, traffic=TRAFFIC, accelerators=1,
+                                          memory_mb=8192)})
+    caller = iam.Role(caller_stack, "Fn", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    ic.grant_invoke(caller)
+    [component] = ic.components
+    cdk.CfnOutput(caller_stack, "ComponentArn",
+                  value=component.resource.attr_inference_component_arn)
+    assembly = app.synth()
+    exports = assembly.get_stack_by_name("Serving").template["Outputs"]
+    assert sum("Export" in o for o in exports.values()) == 2  # the endpoint, the component
+    caller_resources = json.dumps(assembly.get_stack_by_name("Caller").template)
+    assert caller_resources.count("Fn::ImportValue") == 2

@@ -5,8 +5,9 @@ shortfall of their estimate must be a ``constructs-lib:capacity`` synth warning 
 construct; invalid ones must raise ``ConfigurationError``; nothing else may ever be raised.
 Example counts come from the Hypothesis profile (``ci``: 25 per construct;
 ``HYPOTHESIS_PROFILE=dev`` for more). Constructs: RealTimeEndpoint, ServerlessEndpoint,
-AsyncEndpoint, BatchTransform, MultiModelEndpoint, and variants added one by one (against an
-oracle of SageMaker's variant rules).
+AsyncEndpoint, BatchTransform, MultiModelEndpoint, variants added one by one (against an
+oracle of SageMaker's variant rules), and InferenceComponentEndpoint (its components against
+the instance type's facts).
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ from constructs_lib import (
     AsyncEndpoint,
     BatchTransform,
     ConfigurationError,
+    InferenceComponentEndpoint,
     MultiModelEndpoint,
     RealTimeEndpoint,
     ServerlessEndpoint,
     TrafficHint,
     load_price_book,
 )
+from constructs_lib.spec.inference_components import instance_capacity, instance_problems
 from constructs_lib.spec.instances import instance_facts
 
 from .conftest import ARTIFACT, IMAGE
@@ -402,6 +405,71 @@ def test_multimodel_endpoint_configs(config: tuple[dict[str, Any], bool]) -> Non
     props, valid = config
     check(with_key(props)(lambda s, p: MultiModelEndpoint(s, "Ep", **p)), valid,
           "MultiModelEndpoint")
+
+
+IC_TYPES = [t for t in HOSTING_TYPES if instance_capacity(t) and not instance_problems(t)]
+IC_BREAKS = ["burstable", "accelerators", "memory_mb", "cpu_cores", "copies", "min_above_max",
+             "placement", "timeout", "traffic.payload_kb", "traffic.avg_duration_ms"]
+
+
+@st.composite
+def inference_component_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
+    """An endpoint and 1-3 components that each fit its instance type (facts from
+    instance_types.json), with at least as many instances as first copies, so any placement
+    fits; or one rule broken, placement included: each first copy then takes a whole
+    instance's memory, and there is one instance too few."""
+    broken = draw(st.none() | st.sampled_from(IC_BREAKS))
+    instance_type = draw(st.sampled_from(IC_TYPES))
+    cap = instance_capacity(instance_type)
+    assert cap is not None
+    components: dict[str, dict[str, Any]] = {}
+    for i in range(draw(st.integers(1, 3))):
+        low = draw(st.integers(0, 2))
+        components[f"m{i}"] = {
+            "model": {"image_uri": IMAGE, "model_data_url": f"s3://models-bucket/m{i}/"},
+            "traffic": draw(traffic(6144, 60_000, broken.split(".")[1] if broken and
+                                    broken.startswith("traffic.") else None)),
+            "accelerators": draw(st.integers(0, cap.accelerators)),
+            "memory_mb": draw(st.integers(128, cap.memory_mb)),
+            "cpu_cores": draw(st.none() | st.sampled_from(
+                [c for c in (0.25, 1.0, 2.0, cap.cpu_cores) if c <= cap.cpu_cores])),
+            "min_copies": low, "max_copies": draw(st.integers(max(low, 1), 4)),
+            "target_concurrent_requests_per_copy": draw(st.floats(0.1, 100)),
+            "model_data_download_timeout_s": draw(st.none() | st.integers(60, 3600)),
+        }
+    first = next(iter(components.values()))
+    copies = sum(max(c["min_copies"], 1) for c in components.values())
+    low = draw(st.integers(0, 2))
+    props: dict[str, Any] = {"instance_type": instance_type, "min_instances": low,
+                             "max_instances": draw(st.integers(max(low, copies), copies + 4)),
+                             "components": components}
+    if broken == "burstable":
+        props["instance_type"] = "ml.t2.medium"
+    elif broken == "accelerators":
+        first["accelerators"] = cap.accelerators + draw(st.integers(1, 4))
+    elif broken == "memory_mb":
+        first["memory_mb"] = draw(st.sampled_from([cap.memory_mb + 1, 64, 0]))
+    elif broken == "cpu_cores":
+        first["cpu_cores"] = draw(st.sampled_from([cap.cpu_cores + 1, 0.1]))
+    elif broken == "copies":
+        first["min_copies"], first["max_copies"] = 3, 2
+    elif broken == "min_above_max":
+        props["min_instances"] = props["max_instances"] + 1
+    elif broken == "timeout":
+        first["model_data_download_timeout_s"] = draw(st.sampled_from([0, 59, 3601]))
+    elif broken == "placement":
+        components["extra"] = {**first, "model": {"image_uri": IMAGE}}
+        for c in components.values():
+            c.update(memory_mb=cap.memory_mb, min_copies=0)
+        props["min_instances"], props["max_instances"] = 0, len(components) - 1
+    return props, broken is None
+
+
+@given(inference_component_configs())
+def test_inference_component_endpoint_configs(config: tuple[dict[str, Any], bool]) -> None:
+    props, valid = config
+    check(lambda s: InferenceComponentEndpoint(s, "Ep", **props), valid,
+          "InferenceComponentEndpoint")
 
 
 def fleet_ok(primary_weight: float, variants: list[dict[str, Any]]) -> bool:

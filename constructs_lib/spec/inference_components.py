@@ -168,7 +168,7 @@ def _instance_problems(instance_type: str) -> tuple[Capacity | None, list[Proble
         return None, [Problem("instance_type", instance_type,
                               "burstable instances (ml.t2, ml.t3) do not auto scale, so copies "
                               "cannot scale nor the endpoint scale to zero; choose e.g. "
-                              "ml.g5, ml.g6, ml.inf2 or ml.m5")]
+                              "ml.g5, ml.g6 or ml.inf2")]
     capacity = instance_capacity(instance_type)
     if capacity is None:
         return None, [Problem("instance_type", instance_type,
