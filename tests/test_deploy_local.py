@@ -267,8 +267,8 @@ def test_local_server_accepts_the_instance_types_sagemaker_accepts(
 
 
 def test_local_server_accepts_a_variant_without_a_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    from moto.sagemaker.models import SageMakerModelBackend
     from moto.sagemaker.exceptions import ValidationError
+    from moto.sagemaker.models import SageMakerModelBackend
 
     from .local_aws import accept_variants_without_model
 
