@@ -459,3 +459,12 @@ def test_a_component_needs_an_inference_component_endpoint(stack):
     with pytest.raises(ConfigurationError, match=r"scope='RealTimeEndpoint': an "
                                                  r"InferenceComponentEndpoint"):
         InferenceComponent(rt, "chat", **dict(chat()))
+
+
+def test_the_month_is_the_contexts():
+    stack = make_stack({"cost:hours-per-month": 720})
+    est = fleet(stack).cost_estimate
+    # 30 days of 37,800 s: 315 h, and the sparse threshold uses the same month
+    assert sum(line.quantity for line in est.lines if line.unit == "instance-hour") == \
+        pytest.approx(37_800 * 30 / 3600)
+    assert "720 hours per month" in est.assumptions

@@ -156,8 +156,9 @@ class InferenceComponentsCost(MeteredCost):
         comps, days = self.components, self.days
         requests = [requests_per_month * share for share in self.shares]
         busy = tuple(c.busy_copies(r) for c, r in zip(comps, requests, strict=True))
+        # Seconds between a component's requests while it is busy, against one request + tail.
         per_request = tuple(
-            c.min_copies == 0 and r > 0 and c.traffic.busy_seconds_per_month / r
+            c.min_copies == 0 and r > 0 and c.traffic.busy_hours_per_day * 3600.0 * days / r
             > c.traffic.avg_duration_ms / 1000.0 + self.tail_s
             for c, r in zip(comps, requests, strict=True))
         daily = [r > 0 and not sparse for r, sparse in zip(requests, per_request, strict=True)]
