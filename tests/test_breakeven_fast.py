@@ -10,7 +10,7 @@ import pytest
 from constructs_lib import TrafficHint
 from constructs_lib.cost.advice import exact_usd
 from constructs_lib.cost.base import PricingContext
-from constructs_lib.cost.breakeven import break_even, break_evens, significant
+from constructs_lib.cost.breakeven import break_even, break_evens, log_volumes, significant
 from constructs_lib.cost.kinds import KINDS
 from constructs_lib.cost.workload import Workload
 from constructs_lib.pricing import load_price_book
@@ -68,3 +68,23 @@ def test_exact_zero_and_no_crossing_and_several_crossings():
     for near in (1, 50, 1e4, 3e7, 1e10):
         assert break_even(steps, lambda v: v ** 0.25, near=near) == nearest_of_all(
             steps, lambda v: v ** 0.25, near)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_kinds_cost_never_falls_as_volume_grows(seed):
+    """break_even's premise (its pruning needs non-decreasing costs), on a fine grid: a kind
+    whose cost drops where sparse requests start to share a busy period (async, inference
+    components at zero) would make the fast search disagree with the full scan."""
+    volumes = log_volumes(1, 1e10, 401)
+    checked = 0
+    for w in workloads(seed, 15):
+        for option in KINDS.values():
+            if option.infeasibility(w):
+                continue
+            cost = w.volume_cost(option.model(w, CTX))
+            costs = [cost(v) for v in volumes]
+            drops = [(v, a, b) for v, a, b in zip(volumes, costs, costs[1:], strict=False)
+                     if b < a - 1e-9]
+            assert drops == [], (option.kind, w)
+            checked += 1
+    assert checked > 20
