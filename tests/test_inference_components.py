@@ -4,6 +4,8 @@ offers a real-time endpoint."""
 
 from __future__ import annotations
 
+import itertools
+
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_sagemaker as sagemaker
@@ -19,7 +21,7 @@ from constructs_lib import (
 )
 from constructs_lib.cost.advice import infeasible_kinds
 from constructs_lib.cost.base import Load, PricingContext
-from constructs_lib.cost.inference_components import InferenceComponentsCost
+from constructs_lib.cost.inference_components import IC_OPTION, InferenceComponentsCost
 from constructs_lib.cost.workload import Workload
 from constructs_lib.pricing.price_book import PriceBook, load_price_book
 
@@ -468,3 +470,25 @@ def test_the_month_is_the_contexts():
     assert sum(line.quantity for line in est.lines if line.unit == "instance-hour") == \
         pytest.approx(37_800 * 30 / 3600)
     assert "720 hours per month" in est.assumptions
+
+
+def test_sparse_but_many_wake_ups_cost_no_more_than_holding_a_copy_through_the_day(stack):
+    # 700 requests over 10 busy hours a day are 1,564 s apart (more than 2 s + 1,500 s), but
+    # 700 wake-ups of 1,802 s (1,261,400 s) cost more than one copy held 10 h a day with one
+    # start and one release (37,800 s × 730/24): the copy is held.
+    traffic = TrafficHint(requests_per_month=700, avg_duration_ms=2_000, busy_hours_per_day=10,
+                          payload_kb=0, response_kb=0)
+    ep = fleet(stack, components={"chat": chat(traffic=traffic)})
+    assert ep.cost_estimate.monthly_usd == round(37_800 * DAYS / 3600 * G5_12XL, 2)
+
+
+@pytest.mark.parametrize("busy_hours", [2, 10, 24])
+def test_cost_never_falls_as_requests_grow(busy_hours):
+    """What the break-even search relies on (cost/breakeven.py)."""
+    ctx = PricingContext(load_price_book(), "us-east-1")
+    w = Workload(TrafficHint(avg_duration_ms=2_000, busy_hours_per_day=busy_hours,
+                             max_latency_ms=3_600_000), "ml.g5.2xlarge")
+    model = IC_OPTION.model(w, ctx)
+    costs = [model.usd(Load(10 ** (k / 100))) for k in range(0, 901)]  # 1 to 1e9, fine steps
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(costs))
+    assert costs[-1] > costs[0]

@@ -22,7 +22,7 @@ def test_cpu_model_curves_realtime_vs_serverless_only_for_an_interactive_caller(
     hint = TrafficHint(requests_per_month=1000, avg_duration_ms=100, payload_kb=0, response_kb=0)
     curves = model_curves(Workload(hint, "ml.m5.large", 2048), CTX, low=1e3, high=1e9, points=61)
     assert list(curves.curve.costs) == ["realtime", "serverless"]
-    assert set(curves.excluded) == {"async", "batch"}
+    assert set(curves.excluded) == {"async", "batch", "inference_components"}
     # serverless: v × 0.1 s × 2 GB × 0.00002 = v × 4e-6 $. Real-time alternative: ml.m5.large,
     # autoscaling 1-4 at 100 invocations/instance/minute (1.67 req/s): 4 instances from
     # 4 × 1.67 × 2,628,000 s ≈ 17.5M requests, 4 × (83.95 + 4 GB × 0.14) = 338.04 $ → equal
@@ -36,7 +36,8 @@ def test_gpu_model_curves_exclude_serverless_and_include_async_and_batch(tmp_pat
     hint = TrafficHint(avg_duration_ms=500, max_latency_ms=3_600_000, runs_per_month=30,
                        records_per_run=10)
     curves = model_curves(Workload(hint, "ml.g5.xlarge"), CTX, low=100, high=1e8, points=41)
-    assert list(curves.curve.costs) == ["realtime", "async", "batch"]
+    # a caller that waits an hour: async, and real-time scaled to zero (it retries meanwhile)
+    assert list(curves.curve.costs) == ["realtime", "async", "batch", "inference_components"]
     assert curves.excluded == {"serverless": ["serverless has no GPU or accelerator"]}
     png, svg = draw(curves, [tmp_path / "c.png", tmp_path / "c.svg"], current=3000)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

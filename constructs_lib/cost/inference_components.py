@@ -152,16 +152,33 @@ class InferenceComponentsCost(MeteredCost):
 
     def at(self, requests_per_month: float) -> FleetTime:
         """The fleet's instance-seconds a month when the components serve
-        ``requests_per_month`` between them (each its share of the hint's requests)."""
+        ``requests_per_month`` between them (each its share of the hint's requests).
+
+        Components whose requests are further apart than one request plus the idle tail wake a
+        copy for each; when holding them through their busy hours costs less (the wake-ups'
+        warm-ups add up), they are held instead: requests that cluster keep a copy up, and the
+        cost never falls as requests grow (a break-even search needs that)."""
         comps, days = self.components, self.days
         requests = [requests_per_month * share for share in self.shares]
         busy = tuple(c.busy_copies(r) for c, r in zip(comps, requests, strict=True))
         # Seconds between a component's requests while it is busy, against one request + tail.
-        per_request = tuple(
+        sparse = tuple(
             c.min_copies == 0 and r > 0 and c.traffic.busy_hours_per_day * 3600.0 * days / r
             > c.traffic.avg_duration_ms / 1000.0 + self.tail_s
             for c, r in zip(comps, requests, strict=True))
-        daily = [r > 0 and not sparse for r, sparse in zip(requests, per_request, strict=True)]
+        fleet = self._fleet(requests, busy, sparse)
+        if any(sparse):
+            held = self._fleet(requests, busy, tuple(False for _ in comps))
+            if held.instance_seconds < fleet.instance_seconds:
+                return held
+        return fleet
+
+    def _fleet(self, requests: Sequence[float], busy: tuple[tuple[int, float], ...],
+               per_request: tuple[bool, ...]) -> FleetTime:
+        """:meth:`at` with the ``per_request`` components woken per request, the others held
+        through their busy hours."""
+        comps, days = self.components, self.days
+        daily = [r > 0 and not woken for r, woken in zip(requests, per_request, strict=True)]
         ends = sorted({c.traffic.busy_hours_per_day for c, d in zip(comps, daily, strict=True)
                        if d} | {24.0})
         segments, start = [], 0.0

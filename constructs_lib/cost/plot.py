@@ -33,6 +33,7 @@ KIND_STYLE = {
     "async": ("#ff7f0e", "-."),
     "batch": ("#9467bd", ":"),
     "multimodel": ("#8c564b", (0, (5, 1, 1, 1))),
+    "inference_components": ("#d62728", (0, (3, 1, 1, 1, 1, 1))),
 }
 """Colour and line style per kind (colour-blind-safe tab10 colours, distinct dashes)."""
 
@@ -44,6 +45,7 @@ KIND_LABEL = {
     "serverless": "serverless (per GB-second)",
     "async": "async (scaled to zero)",
     "batch": "batch transform (per run)",
+    "inference_components": "real-time, scaled to zero (inference components)",
 }
 
 
