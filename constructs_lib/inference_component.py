@@ -81,7 +81,7 @@ class InferenceComponent(Construct):
         self.props = props
         self.endpoint: PricedConstruct[Any] = endpoint
         where = endpoint.cost_context
-        compliance = Compliance(self)
+        compliance = Compliance(self, where.stack)
         endpoint.at_synth(compliance.record)
         self._given_role: iam.IRole | None = props.model.execution_role
         self._execution_role, role_arn = execution_role(

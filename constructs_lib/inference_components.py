@@ -65,7 +65,7 @@ class InferenceComponentEndpoint(ComponentHost, EndpointHandles,
 
     def _build(self, preflight: None) -> sagemaker.CfnEndpoint:
         p = self.props
-        compliance = Compliance(self)
+        compliance = Compliance(self, self.cost_context.stack)
         self.at_synth(compliance.record)
         self.at_synth(self._has_components)
         self._statement_compliance = compliance
