@@ -60,8 +60,8 @@ class InferenceComponentEndpoint(ComponentHost, EndpointHandles,
                pricing: PricingContext) -> CostEstimate:
         return _priced(props, pricing, props.components)
 
-    def _estimate(self) -> CostEstimate:
-        return _priced(self.props, self.cost_context.pricing, self.component_options)
+    def _estimate(self, props: InferenceComponentEndpointProps) -> CostEstimate:
+        return _priced(props, self.cost_context.pricing, self.component_options)
 
     def _build(self, preflight: None) -> sagemaker.CfnEndpoint:
         p = self.props
@@ -111,7 +111,7 @@ class InferenceComponentEndpoint(ComponentHost, EndpointHandles,
     def _annotate(self, estimate: CostEstimate) -> None:
         self._annotate_components(estimate)
         always = _always_on(estimate)
-        if always is None:
+        if always is None or estimate.monthly_usd is None:
             return
         saving = always.monthly_usd - estimate.monthly_usd
         share = saving / always.monthly_usd if always.monthly_usd > 0 else 0.0

@@ -37,6 +37,7 @@ from .async_endpoint import (
     ASYNC_WARM_UP_S,
     SCALE_IN_ALARM_S,
 )
+from .base import Capacity as FleetCapacity
 from .base import Load, Meter, MeteredCost, PricingContext, data_processed_gb, data_processed_meters
 from .estimate import LineItem
 from .realtime import realtime_infeasibility
@@ -131,7 +132,8 @@ class InferenceComponentsCost(MeteredCost):
         if capacity is None:
             raise PriceNotFoundError(f"{instance_type}: {instance_problems(instance_type)}",
                                      field="instance_type", value=instance_type)
-        self.capacity: Capacity = capacity
+        self.instance: Capacity = capacity
+        """What one instance offers to copies."""
         self.instance_type = instance_type
         self.min_instances, self.max_instances = min_instances, max_instances
         self.components = tuple(components)
@@ -185,7 +187,7 @@ class InferenceComponentsCost(MeteredCost):
         for end in ends:
             wanted = [b[0] if d and c.traffic.busy_hours_per_day >= end else c.min_copies
                       for c, b, d in zip(comps, busy, daily, strict=True)]
-            used, placed = pack(self.capacity, [(c.demand, n) for c, n in
+            used, placed = pack(self.instance, [(c.demand, n) for c, n in
                                                 zip(comps, wanted, strict=True)],
                                 self.max_instances)
             segments.append(Segment(end - start, placed, max(self.min_instances, used),
@@ -225,7 +227,7 @@ class InferenceComponentsCost(MeteredCost):
         component ``i``: its wake-ups start no instance."""
         wanted = [(c.demand, c.min_copies) for c in self.components] + [
             (self.components[i].demand, 1)]
-        return bool(self.min_instances) and pack(self.capacity, wanted,
+        return bool(self.min_instances) and pack(self.instance, wanted,
                                                  self.min_instances)[1][-1] == 1
 
     def quantities(self, load: Load) -> list[float]:
@@ -240,13 +242,34 @@ class InferenceComponentsCost(MeteredCost):
                     data_processed_gb(requests, c.traffic.response_kb)]
         return out
 
+    def capacity(self, load: Load) -> FleetCapacity:
+        """The fleet at its busiest segment of the day, each component's busy copies, and a
+        shortfall where the copies wanted do not fit ``max_instances``."""
+        fleet = self.at(load.requests_per_month)
+        assumed = {
+            "instance_type": self.instance_type,
+            "min_instances": self.min_instances,
+            "max_instances": self.max_instances,
+            "instances_while_busy": max((seg.instances for seg in fleet.segments), default=0),
+            "busy_copies": {c.name: copies for c, (copies, _) in
+                            zip(self.components, fleet.busy, strict=True)},
+        }
+        short = [seg for seg in fleet.segments if seg.short]
+        if not short:
+            return FleetCapacity(assumed)
+        return FleetCapacity(assumed, (
+            f"the copies the components need at their peak do not fit {self.instance_type} × "
+            f"max_instances {self.max_instances} for {sum(seg.hours for seg in short):g} h a "
+            "day: requests above what the placed copies serve fail. Raise max_instances or "
+            "lower the copies' compute",))
+
     def lines(self, load: Load) -> list[LineItem]:
         return [LineItem(m.item, q, m.unit, m.unit_usd, component=name)
                 for m, q, name in zip(self.meters, self.quantities(load), self._names,
                                       strict=True)]
 
     def notes(self, load: Load) -> list[str]:
-        fleet, cap = self.at(load.requests_per_month), self.capacity
+        fleet, cap = self.at(load.requests_per_month), self.instance
         notes = [f"one {self.instance_type} offers {cap.accelerators} accelerator device(s), "
                  f"{cap.memory_mb:,} MB and {cap.cpu_cores:g} vCPUs to copies (all assumed "
                  "allocatable); copies fill an instance before another starts"]
