@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-import aws_cdk as cdk
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
@@ -20,8 +18,9 @@ from .cost.workload import Workload
 from .parts import compliance as nag
 from .parts.compliance import Compliance
 from .parts.endpoint import EndpointResources, instance_variant
-from .parts.handles import EndpointHandles
+from .parts.handles import AsyncMetrics, EndpointHandles
 from .parts.iam import execution_role, grant, statement
+from .parts.imported import Importable
 from .parts.model import container, create_model
 from .parts.scaling import BacklogScaling
 from .parts.storage import SecureBucket, SecureTopic
@@ -42,7 +41,8 @@ KMS_PUBLISH = ("kms:Decrypt", "kms:GenerateDataKey")
 Async = sagemaker.CfnEndpointConfig
 
 
-class AsyncEndpoint(EndpointHandles, PricedConstruct[AsyncEndpointProps]):
+class AsyncEndpoint(EndpointHandles, AsyncMetrics, Importable,
+                    PricedConstruct[AsyncEndpointProps]):
     """An asynchronous SageMaker endpoint: payloads up to 1 GB and requests up to an hour,
     queued, answered in S3 and announced on SNS; at ``min_instances`` 0 it costs nothing idle.
 
@@ -247,32 +247,11 @@ class AsyncEndpoint(EndpointHandles, PricedConstruct[AsyncEndpointProps]):
                             encrypt=True)
         return result
 
+    def grant_invoke_async(self, grantee: iam.IGrantable) -> iam.Grant:
+        """The same as :meth:`grant_invoke` (an asynchronous endpoint is invoked only that way)."""
+        return self.grant_invoke(grantee)
+
     def grant_read_results(self, grantee: iam.IGrantable) -> iam.Grant:
         """Allow ``grantee`` to read results (output prefix) and failures (failure prefix)."""
         return self._grant_objects(grantee, ["s3:GetObject"],
                                    [self.props.output_prefix, self.props.failure_prefix])
-
-    def endpoint_metric(self, metric_name: str, *, statistic: str = "Average",
-                        period: cdk.Duration | None = None, **props: Any) -> cloudwatch.Metric:
-        """An endpoint-level metric (dimension ``EndpointName`` only), as the queue metrics are."""
-        return cloudwatch.Metric(
-            namespace="AWS/SageMaker", metric_name=metric_name,
-            dimensions_map={"EndpointName": self.endpoint_name},
-            statistic=statistic, period=period or cdk.Duration.minutes(1), **props)
-
-    def metric_backlog_size(self, **props: Any) -> cloudwatch.Metric:
-        """Requests queued (``ApproximateBacklogSize``)."""
-        return self.endpoint_metric("ApproximateBacklogSize", **props)
-
-    def metric_backlog_size_per_instance(self, **props: Any) -> cloudwatch.Metric:
-        """Queued requests per instance: what target tracking holds."""
-        return self.endpoint_metric("ApproximateBacklogSizePerInstance", **props)
-
-    def metric_has_backlog_without_capacity(self, **props: Any) -> cloudwatch.Metric:
-        """1 while requests wait at zero instances: what wakes the endpoint up."""
-        return self.endpoint_metric("HasBacklogWithoutCapacity", **props)
-
-    def metric_oldest_request_age(self, **props: Any) -> cloudwatch.Metric:
-        """Age in seconds of the oldest queued request (``ApproximateAgeOfOldestRequest``)."""
-        props.setdefault("statistic", "Maximum")
-        return self.endpoint_metric("ApproximateAgeOfOldestRequest", **props)

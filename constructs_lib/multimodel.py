@@ -20,6 +20,7 @@ from .parts.compliance import Compliance
 from .parts.fleet import Fleet, ModelOptions, primary_spec, variant_spec
 from .parts.handles import EndpointHandles
 from .parts.iam import execution_role
+from .parts.imported import Importable
 from .parts.model import Container, container, create_model
 from .spec.model import ModelSpec
 from .spec.multimodel import MultiModelEndpointProps
@@ -28,7 +29,8 @@ from .variant import VariantHost
 __all__ = ["MultiModelEndpoint"]
 
 
-class MultiModelEndpoint(VariantHost, EndpointHandles, PricedConstruct[MultiModelEndpointProps]):
+class MultiModelEndpoint(VariantHost, EndpointHandles, Importable,
+                         PricedConstruct[MultiModelEndpointProps]):
     """A multi-model endpoint: one ``Mode: MultiModel`` container serving every artifact under
     ``models_s3_prefix`` (callers pick one with ``TargetModel``), on always-on instances.
 

@@ -20,6 +20,7 @@ from .parts.compliance import Compliance
 from .parts.fleet import Fleet, ModelOptions, primary_spec, variant_spec
 from .parts.handles import EndpointHandles
 from .parts.iam import execution_role, statement
+from .parts.imported import Importable
 from .parts.model import container, create_model
 from .parts.network import security_groups, subnet_ids, vpc_config
 from .parts.storage import SecureBucket
@@ -35,7 +36,8 @@ __all__ = ["RealTimeEndpoint"]
 Capture = sagemaker.CfnEndpointConfig.DataCaptureConfigProperty
 
 
-class RealTimeEndpoint(VariantHost, EndpointHandles, PricedConstruct[RealTimeEndpointProps]):
+class RealTimeEndpoint(VariantHost, EndpointHandles, Importable,
+                       PricedConstruct[RealTimeEndpointProps]):
     """A real-time SageMaker endpoint: model, endpoint config, endpoint, optional autoscaling.
 
     Billed per instance-hour whether or not requests arrive: the right kind for steady traffic

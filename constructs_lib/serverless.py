@@ -15,13 +15,14 @@ from .parts.compliance import Compliance
 from .parts.endpoint import EndpointResources
 from .parts.handles import EndpointHandles
 from .parts.iam import execution_role
+from .parts.imported import Importable
 from .parts.model import container, create_model
 from .spec.serverless import ServerlessEndpointProps
 
 __all__ = ["ServerlessEndpoint"]
 
 
-class ServerlessEndpoint(EndpointHandles, PricedConstruct[ServerlessEndpointProps]):
+class ServerlessEndpoint(EndpointHandles, Importable, PricedConstruct[ServerlessEndpointProps]):
     """A serverless SageMaker endpoint: pay per GB-second of inference, nothing while idle.
 
     The right kind for intermittent traffic that tolerates cold starts. SageMaker's limits
