@@ -24,7 +24,7 @@ from .spec.deployment import (
 from .spec.inference_components import InferenceComponentEndpointProps, InferenceComponentOptions
 from .spec.model import ModelSpec
 from .spec.multimodel import MultiModelEndpointProps
-from .spec.network import DataCaptureOptions, VpcOptions
+from .spec.network import DataCaptureOptions, EgressRule, VpcOptions
 from .spec.realtime import RealTimeEndpointProps
 from .spec.scaling import AutoscalingOptions, ScheduledScaling
 from .spec.serverless import ServerlessEndpointProps
@@ -73,6 +73,7 @@ __all__ = [
     "ConfigurationError",
     "CostEstimate",
     "DataCaptureOptions",
+    "EgressRule",
     "InferenceComponent",
     "InferenceComponentEndpoint",
     "InferenceComponentEndpointProps",
