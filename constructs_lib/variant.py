@@ -25,7 +25,7 @@ from .parts.endpoint import EndpointResources, instance_variant
 from .parts.fleet import Fleet, VariantResources, variant_spec
 from .parts.iam import ManagedRole, execution_role
 from .parts.model import create_model
-from .parts.scaling import invocation_scaling
+from .parts.scaling import variant_scaling
 from .parts.storage import SecureTopic
 from .pricing.price_book import PriceNotFoundError
 from .spec.base import validate_keywords
@@ -99,10 +99,11 @@ class Variant(Construct):
                 vpc_config=building.vpc_config, network_isolation=building.network_isolation,
                 compliance=compliance, isolation_reason=nag.isolation_reason(
                     type(endpoint).__name__, configurable=not building.multi_model))
-        self.scaling: tuple[appscaling.CfnScalableTarget, appscaling.CfnScalingPolicy] | None = (
-            None if props.autoscaling is None else invocation_scaling(
+        self.scaling: tuple[appscaling.CfnScalableTarget,
+                            list[appscaling.CfnScalingPolicy]] | None = (
+            None if props.autoscaling is None else variant_scaling(
                 self, props.autoscaling, endpoint_name=fleet.resources.name,
-                variant=props.name))
+                variant=props.name, instance_type=instance_type))
         if not props.shadow:
             fleet.add_default_alarms(self, props.name)
         fleet.join(VariantResources(
@@ -134,7 +135,13 @@ class Variant(Construct):
 
     @property
     def scaling_policy(self) -> appscaling.CfnScalingPolicy | None:
-        return None if self.scaling is None else self.scaling[1]
+        """The first target tracking policy (``InvocationsScaling`` when it tracks invocations)."""
+        return None if self.scaling is None else self.scaling[1][0]
+
+    @property
+    def scaling_policies(self) -> list[appscaling.CfnScalingPolicy]:
+        """Every target tracking policy: invocations, utilization, concurrency, as configured."""
+        return [] if self.scaling is None else list(self.scaling[1])
 
     @property
     def cost_estimate(self) -> CostEstimate:
@@ -172,6 +179,22 @@ class VariantHost:
         return Variant(cast(Construct, self), name, *args, **options)
 
     @property
+    def scalable_target(self) -> appscaling.CfnScalableTarget | None:
+        """The endpoint's own variant's ``ScalableTarget`` (None without autoscaling)."""
+        return None if self.fleet.scaling is None else self.fleet.scaling[0]
+
+    @property
+    def scaling_policy(self) -> appscaling.CfnScalingPolicy | None:
+        """The first target tracking policy of the endpoint's own variant
+        (``InvocationsScaling`` when it tracks invocations)."""
+        return None if self.fleet.scaling is None else self.fleet.scaling[1][0]
+
+    @property
+    def scaling_policies(self) -> list[appscaling.CfnScalingPolicy]:
+        """Every target tracking policy of the endpoint's own variant."""
+        return [] if self.fleet.scaling is None else list(self.fleet.scaling[1])
+
+    @property
     def variants(self) -> list[Variant]:
         """The variants added beside the endpoint's own (construct nodes, in order)."""
         return [v.construct for v in self.fleet.variants if isinstance(v.construct, Variant)]
@@ -195,15 +218,6 @@ class VariantHost:
             Variant(cast(Construct, self), options.name,
                     **{k: getattr(options, k) for k in VariantOptions.model_fields if k != "name"})
         return fleet.resources.endpoint
-
-    @property
-    def scalable_target(self) -> appscaling.CfnScalableTarget | None:
-        """The endpoint's own variant's scaling target (None without autoscaling)."""
-        return None if self.fleet.scaling is None else self.fleet.scaling[0]
-
-    @property
-    def scaling_policy(self) -> appscaling.CfnScalingPolicy | None:
-        return None if self.fleet.scaling is None else self.fleet.scaling[1]
 
     def _annotate_variants(self, estimate: CostEstimate) -> None:
         """Each variant's share, on its own node (counted in the endpoint's estimate)."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..spec import limits
+from ..spec.instances import burstable
 from ..spec.traffic import TrafficHint
 from .base import (
     Capacity,
@@ -31,7 +32,7 @@ from .base import (
     ml_volume,
     storage_meter,
 )
-from .realtime import instances_for
+from .sizing import instances_for
 from .workload import KindOption, Workload
 
 __all__ = [
@@ -292,7 +293,8 @@ class AsyncCost(MeteredCost):
 
 def async_infeasibility(w: Workload) -> list[str]:
     """Async: a caller that can wait (``max_latency_ms`` covers a start from zero, or the hint
-    is offline work with no ``max_latency_ms``), 1 GB payloads, 3600 s per request."""
+    is offline work with no ``max_latency_ms``), 1 GB payloads, 3600 s per request, and an
+    instance type SageMaker scales (not burstable)."""
     t, reasons = w.traffic, []
     if t.max_latency_ms is None and not t.is_offline:
         reasons.append("caller waits on the request (no traffic.max_latency_ms)")
@@ -303,6 +305,9 @@ def async_infeasibility(w: Workload) -> list[str]:
         reasons.append("payload above async's 1 GB")
     if t.avg_duration_ms > limits.ASYNC_MAX_DURATION_MS:
         reasons.append("requests longer than async's 3600 s")
+    if burstable(w.host_instance):
+        reasons.append(f"{w.host_instance} is burstable: async scales its instances, and "
+                       "SageMaker does not scale burstable ones")
     return reasons
 
 

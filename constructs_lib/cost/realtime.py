@@ -4,23 +4,22 @@
 Sizing while the hint's traffic arrives (its busy hours): the fleet must hold the peak's
 requests in flight (Little's law: in flight = peak rate × duration) at
 ``concurrency_per_instance`` each (by default one per vCPU, or per GPU: ``spec.instances``),
-and it holds what its scaling policy holds at the peak (a :class:`SizingPolicy`; the one the
-constructs create tracks invocations per instance). The larger of the two, within min..max,
-runs while busy and the minimum the rest of the time (a schedule raises the minimum in business
-hours); without autoscaling ``instance_count`` runs all month. A maximum that cannot hold the
-peak, or a policy that holds fewer instances than the peak needs, is a capacity shortfall: a
-warning of the estimate. Also here: what SageMaker's InvokeEndpoint limits rule out, and the
-real-time alternative advice offers.
+and it holds what its scaling policies hold at the peak (a :class:`SizingPolicy`, from
+``cost/sizing.py``: invocations per instance, utilization, concurrency, the largest of them).
+The larger of the two, within min..max, runs while busy and the minimum the rest of the time
+(a schedule raises the minimum in business hours); without autoscaling ``instance_count``
+runs all month. A maximum that cannot hold the peak, or a policy that holds fewer instances
+than the peak needs, is a capacity shortfall: a warning of the estimate. Also here: what
+SageMaker's InvokeEndpoint limits rule out, and the real-time alternative advice offers.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 from ..spec import limits
-from ..spec.instances import instance_facts
+from ..spec.instances import burstable, instance_facts
 from ..spec.scaling import AutoscalingOptions
 from ..spec.traffic import TrafficHint, peak_rps
 from .base import (
@@ -38,6 +37,7 @@ from .base import (
     storage_meter,
 )
 from .estimate import EndpointKind
+from .sizing import InvocationsTarget, SizingPolicy, instances_for, sizing_policy
 from .workload import KindOption, Workload
 
 __all__ = [
@@ -54,12 +54,6 @@ __all__ = [
 ]
 
 
-def instances_for(units: float) -> int:
-    """Whole instances for ``units`` instances' worth of load (0 for none; a hair over a whole
-    number, from float error, does not add one)."""
-    return max(1, math.ceil(units - 1e-9)) if units > 0 else 0
-
-
 def instance_concurrency(instance_type: str, override: int | None) -> tuple[int, str]:
     """Requests one instance serves at once, and why: the user's figure, else the family's
     default (``InstanceFacts.default_concurrency``), else 1 for a type the data does not know."""
@@ -69,41 +63,6 @@ def instance_concurrency(instance_type: str, override: int | None) -> tuple[int,
     if facts is None:
         return 1, f"{instance_type} not in the instance data: 1 assumed"
     return facts.default_concurrency
-
-
-class SizingPolicy(Protocol):
-    """A scaling policy as the sizing sees it. ``instances_for(peak_rps, in_flight)``: the
-    instances it holds at a peak of ``peak_rps`` requests a second with ``in_flight`` requests
-    in flight; ``describe()``: the policy in a few words; ``remedy(concurrency, duration_s)``:
-    how to make it hold what ``concurrency`` requests per instance of ``duration_s`` need.
-    Target tracking on invocations is :class:`InvocationsTarget`; a policy on concurrency or
-    utilization plugs in by implementing these three (``RealTimeCost(policy=...)``)."""
-
-    def instances_for(self, peak_rps: float, in_flight: float) -> int: ...
-
-    def describe(self) -> str: ...
-
-    def remedy(self, concurrency: int, duration_s: float) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class InvocationsTarget:
-    """Target tracking on ``SageMakerVariantInvocationsPerInstance``: ``per_minute`` invocations
-    per instance per minute, so it holds peak rate × 60 ÷ target instances."""
-
-    per_minute: float
-
-    def instances_for(self, peak_rps: float, in_flight: float) -> int:
-        return instances_for(peak_rps * 60.0 / self.per_minute)
-
-    def describe(self) -> str:
-        return f"target tracking at {self.per_minute:g} invocations/instance/minute"
-
-    def remedy(self, concurrency: int, duration_s: float) -> str:
-        if duration_s <= 0:
-            return "raise max_concurrent_requests_per_instance"
-        return (f"set target_invocations_per_instance <= {60.0 * concurrency / duration_s:.4g} "
-                "so that it scales to them")
 
 
 class Sizing(NamedTuple):
@@ -155,7 +114,7 @@ class FleetProfile:
         low, high = ((instance_count, instance_count) if autoscaling is None
                      else (autoscaling.min_instances, autoscaling.max_instances))
         if autoscaling is not None and policy is None:
-            policy = InvocationsTarget(autoscaling.target_invocations_per_instance)
+            policy = sizing_policy(autoscaling, concurrency)
         return cls(busy, hours_per_month - busy, concurrency, traffic.avg_duration_ms / 1000.0,
                    low, high, autoscaling is None, policy, schedule, business,
                    traffic.busy_seconds_per_month, traffic.peak_requests_per_second)
@@ -310,12 +269,20 @@ REALTIME_ADVICE_SCALING = AutoscalingOptions(min_instances=1, max_instances=4)
 
 
 def _realtime_alternative(w: Workload, ctx: PricingContext) -> RealTimeCost:
+    if burstable(w.host_instance):  # SageMaker does not scale burstable instances
+        return RealTimeCost(w.traffic, ctx, instance_type=w.host_instance)
     return RealTimeCost(w.traffic, ctx, instance_type=w.host_instance,
                         autoscaling=REALTIME_ADVICE_SCALING)
 
 
+def _realtime_note(w: Workload) -> str:
+    if burstable(w.host_instance):
+        return (f"RealTimeEndpoint on {w.host_instance}, 1 instance always on (SageMaker does "
+                "not autoscale burstable instances); no cold starts")
+    return (f"RealTimeEndpoint on {w.host_instance}, autoscaling 1-4 at 100 invocations/"
+            "instance/minute (or what the requests in flight need); no cold starts")
+
+
 REALTIME_OPTION = KindOption(
-    "realtime", realtime_infeasibility, _realtime_alternative,
-    lambda w: f"RealTimeEndpoint on {w.host_instance}, autoscaling 1-4 at 100 invocations/"
-              "instance/minute (or what the requests in flight need); no cold starts",
+    "realtime", realtime_infeasibility, _realtime_alternative, _realtime_note,
 )

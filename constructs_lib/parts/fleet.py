@@ -25,7 +25,7 @@ from .alarms import rollback_alarms
 from .compliance import Compliance
 from .endpoint import EndpointResources, Variant, instance_variant
 from .model import Container
-from .scaling import invocation_scaling
+from .scaling import variant_scaling
 from .storage import SecureTopic
 
 __all__ = ["Fleet", "ModelOptions", "VariantResources", "primary_spec", "variant_spec"]
@@ -104,10 +104,11 @@ class Fleet:
             owner, primary, endpoint_name=self.alarm_endpoint_name,
             kms_key_id=None if props.kms_key is None else props.kms_key.key_arn,
             data_capture=data_capture)
-        self.scaling: tuple[appscaling.CfnScalableTarget, appscaling.CfnScalingPolicy] | None = (
-            None if props.autoscaling is None else invocation_scaling(
+        self.scaling: tuple[appscaling.CfnScalableTarget,
+                            list[appscaling.CfnScalingPolicy]] | None = (
+            None if props.autoscaling is None else variant_scaling(
                 owner, props.autoscaling, endpoint_name=self.resources.name,
-                variant=props.variant_name))
+                variant=props.variant_name, instance_type=props.instance_type))
         self.variants: list[VariantResources] = []
         self.alarms: list[cloudwatch.IAlarm | cloudwatch.CfnAlarm] = (
             list(rollback.alarms) if rollback else [])

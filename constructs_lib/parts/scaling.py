@@ -1,7 +1,7 @@
 """Application Auto Scaling: a production variant's instance count (target tracking on
-invocations for real-time fleets, on the queue for asynchronous endpoints), an inference
-component's copy count (target tracking on concurrent requests per copy), and the step policy
-that wakes either from zero."""
+invocations, utilization or concurrency for real-time fleets, on the queue for asynchronous
+endpoints), an inference component's copy count (target tracking on concurrent requests per
+copy), and the step policy that wakes either from zero."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
+from ..spec.rules import utilization_units
 from ..spec.scaling import AutoscalingOptions
+from .handles import INSTANCE_NAMESPACE
 
 __all__ = [
     "WAKE_UP_COOLDOWN_S",
     "BacklogScaling",
     "CopyScaling",
-    "invocation_scaling",
+    "variant_scaling",
     "variant_target",
     "wake_up_from_zero",
 ]
@@ -39,10 +41,14 @@ def variant_target(scope: Construct, *, endpoint_name: str, variant: str, min_ca
                   service_namespace="sagemaker", scheduled_actions=scheduled_actions)
 
 
-def invocation_scaling(scope: Construct, options: AutoscalingOptions, *, endpoint_name: str,
-                       variant: str) -> tuple[Target, Policy]:
-    """``ScalableTarget`` and ``InvocationsScaling``: target tracking on
-    ``SageMakerVariantInvocationsPerInstance``, with the optional business-hours schedule."""
+def variant_scaling(scope: Construct, options: AutoscalingOptions, *, endpoint_name: str,
+                    variant: str, instance_type: str) -> tuple[Target, list[Policy]]:
+    """``ScalableTarget`` (with the optional business-hours schedule) and one target tracking
+    policy per metric of ``options``: ``InvocationsScaling``
+    (``SageMakerVariantInvocationsPerInstance``), ``UtilizationScaling`` (a customized CPU or GPU
+    utilization metric of ``/aws/sagemaker/Endpoints``, Average, its target × the instance's
+    vCPUs or GPUs, which the metric sums over) and ``ConcurrencyScaling``
+    (``SageMakerVariantConcurrentRequestsPerModelHighResolution``), each with the cooldowns."""
     actions = None
     if options.schedule is not None:
         s = options.schedule
@@ -62,17 +68,44 @@ def invocation_scaling(scope: Construct, options: AutoscalingOptions, *, endpoin
     target = variant_target(scope, endpoint_name=endpoint_name, variant=variant,
                             min_capacity=options.min_instances,
                             max_capacity=options.max_instances, scheduled_actions=actions)
-    policy = Policy(
-        scope, "InvocationsScaling", policy_name="invocations-per-instance",
-        policy_type="TargetTrackingScaling", scaling_target_id=target.ref,
-        target_tracking_scaling_policy_configuration=(
-            Policy.TargetTrackingScalingPolicyConfigurationProperty(
-                predefined_metric_specification=Policy.PredefinedMetricSpecificationProperty(
-                    predefined_metric_type="SageMakerVariantInvocationsPerInstance"),
-                scale_in_cooldown=options.scale_in_cooldown_s,
-                scale_out_cooldown=options.scale_out_cooldown_s,
-                target_value=options.target_invocations_per_instance)))
-    return target, policy
+
+    def policy(construct_id: str, name: str, value: float,
+               predefined: str | None = None,
+               customized: Policy.CustomizedMetricSpecificationProperty | None = None) -> Policy:
+        return Policy(
+            scope, construct_id, policy_name=name, policy_type="TargetTrackingScaling",
+            scaling_target_id=target.ref,
+            target_tracking_scaling_policy_configuration=(
+                Policy.TargetTrackingScalingPolicyConfigurationProperty(
+                    predefined_metric_specification=None if predefined is None else
+                    Policy.PredefinedMetricSpecificationProperty(predefined_metric_type=predefined),
+                    customized_metric_specification=customized,
+                    scale_in_cooldown=options.scale_in_cooldown_s,
+                    scale_out_cooldown=options.scale_out_cooldown_s, target_value=value)))
+
+    policies = []
+    if options.invocations_per_minute is not None:
+        policies.append(policy("InvocationsScaling", "invocations-per-instance",
+                               options.invocations_per_minute,
+                               predefined="SageMakerVariantInvocationsPerInstance"))
+    if options.utilization is not None:
+        metric = options.utilization.metric
+        units, _ = utilization_units(instance_type, metric)
+        assert units is not None  # spec.rules.scaling_problems refused the type otherwise
+        policies.append(policy(
+            "UtilizationScaling", metric.removesuffix("Utilization").lower() + "-utilization",
+            options.utilization.target_percent * units,
+            customized=Policy.CustomizedMetricSpecificationProperty(
+                metric_name=metric, namespace=INSTANCE_NAMESPACE, statistic="Average",
+                unit="Percent", dimensions=[
+                    Policy.MetricDimensionProperty(name="EndpointName", value=endpoint_name),
+                    Policy.MetricDimensionProperty(name="VariantName", value=variant)])))
+    if options.concurrency is not None:
+        policies.append(policy(
+            "ConcurrencyScaling", "concurrent-requests-per-model",
+            options.concurrency.target_concurrent_requests,
+            predefined="SageMakerVariantConcurrentRequestsPerModelHighResolution"))
+    return target, policies
 
 
 class BacklogScaling:

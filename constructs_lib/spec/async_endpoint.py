@@ -10,6 +10,7 @@ from ..errors import FieldProblem, Problem
 from . import limits
 from .base import IBucketLike, IKeyLike, ITopicLike
 from .hosting import EndpointProps
+from .instances import burstable
 from .model import InstanceType, ModelSpec, VolumeSizeGb
 from .rules import volume_problems
 from .scaling import SCALE_IN_COOLDOWN_S, SCALE_OUT_COOLDOWN_S
@@ -71,6 +72,12 @@ class AsyncEndpointProps(EndpointProps):
             problems.append(Problem("instance_type", None, "required: " + _INSTANCES_ONLY))
         else:
             problems += volume_problems(self.instance_type, self.volume_size_gb)
+            if burstable(self.instance_type):
+                problems.append(Problem(
+                    "instance_type", self.instance_type,
+                    "refused: an asynchronous endpoint always scales its instances (to zero "
+                    "and back) and SageMaker does not scale burstable instances (ml.t2, "
+                    "ml.t3...); choose a non-burstable type (e.g. ml.m5, ml.c5)"))
         if self.min_instances > self.max_instances:
             problems.append(Problem("min_instances", self.min_instances,
                                     f"must be <= max_instances ({self.max_instances})"))

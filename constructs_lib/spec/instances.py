@@ -6,11 +6,16 @@ many requests one instance serves at once by default. Sources: ``data/instance_t
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["InstanceFacts", "instance_facts", "instance_types", "local_nvme"]
+__all__ = ["InstanceFacts", "burstable", "instance_facts", "instance_types", "local_nvme"]
+
+BURSTABLE = re.compile(r"^ml\.t\d+[a-z]*\.")
+"""Burstable performance families (ml.t2, ml.t3, ml.t3a, ml.t4g...): EC2's T classes, the
+prefixes aws-sagemaker-alpha refuses autoscaling on."""
 
 
 @dataclass(frozen=True)
@@ -92,3 +97,11 @@ def local_nvme(instance_type: str) -> bool:
     volume size, and attaches no EBS volume)."""
     facts = instance_facts(instance_type)
     return facts is not None and facts.local_nvme_storage
+
+
+def burstable(instance_type: str) -> bool:
+    """Whether the type is a burstable performance instance (ml.t2, ml.t3...), which SageMaker
+    does not scale: "Amazon SageMaker automatic scaling doesn't support automatic scaling for
+    burstable instances" (SageMaker developer guide, "Configure automatic scaling for a
+    variant"; Application Auto Scaling refuses registering such a variant)."""
+    return bool(BURSTABLE.match(instance_type))

@@ -7,11 +7,49 @@ from typing import Any
 
 from ..errors import Problem
 from . import limits
-from .instances import local_nvme
+from .instances import burstable, instance_facts, local_nvme
 from .scaling import AutoscalingOptions
 from .traffic import TrafficHint
 
-__all__ = ["count_in_range", "hosting_problems", "volume_problems"]
+__all__ = ["count_in_range", "hosting_problems", "scaling_problems", "utilization_units",
+           "volume_problems"]
+
+
+def scaling_problems(instance_type: str, autoscaling: AutoscalingOptions | None,
+                     field: str = "autoscaling") -> list[Problem]:
+    """SageMaker's rules on scaling a variant of ``instance_type``: none on burstable types
+    (``instances.burstable``), and a utilization policy needs the vCPU or GPU count it sums over
+    (``utilization_units``)."""
+    if autoscaling is None:
+        return []
+    if burstable(instance_type):
+        return [Problem(field, "autoscaling", f"refused for {instance_type}: SageMaker does not "
+                        "scale burstable instances (ml.t2, ml.t3...), they already burst under "
+                        "load; use a fixed instance_count or a non-burstable type (e.g. "
+                        "ml.m5, ml.c5)")]
+    if autoscaling.utilization is not None:
+        metric = autoscaling.utilization.metric
+        units, why = utilization_units(instance_type, metric)
+        if units is None:
+            return [Problem(f"{field}.utilization.metric", metric, why)]
+    return []
+
+
+def utilization_units(instance_type: str, metric: str) -> tuple[int | None, str]:
+    """How many vCPUs (``CPUUtilization``) or GPUs (``GPUUtilization``) the metric sums over on
+    ``instance_type`` (CloudWatch reports 0-100% per unit, summed), or None and why not."""
+    facts = instance_facts(instance_type)
+    if facts is None:
+        return None, (f"{instance_type} is not in the instance data "
+                      "(constructs_lib/spec/data/instance_types.json): its vCPU and GPU counts, "
+                      "which the target is multiplied by, are unknown")
+    if metric == "GPUUtilization":
+        if not facts.gpu_count:
+            return None, f"{instance_type} has no GPU: use CPUUtilization"
+        return facts.gpu_count, f"{facts.gpu_count} GPU"
+    if not facts.vcpu:
+        return None, f"the vCPU count of {instance_type} is not in the instance data"
+    return facts.vcpu, f"{facts.vcpu} vCPU"
 
 
 def count_in_range(autoscaling: AutoscalingOptions | None, instance_count: int | None
@@ -44,9 +82,10 @@ def volume_problems(instance_type: str, volume_size_gb: int | None,
 def hosting_problems(*, instance_type: str, kms_key: Any, traffic: TrafficHint,
                      autoscaling: AutoscalingOptions | None, instance_count: int | None,
                      async_fits: bool, volume_size_gb: int | None = None) -> list[Problem]:
-    """KMS on NVMe types, InvokeEndpoint's 6 MB and 60 s, and an initial count within the
-    autoscaling range. ``async_fits``: point users at AsyncEndpoint for bigger or longer work
-    (not for multi-model, which asynchronous inference does not host)."""
+    """KMS on NVMe types, InvokeEndpoint's 6 MB and 60 s, scaling (``scaling_problems``) and an
+    initial count within the autoscaling range. ``async_fits``: point users at AsyncEndpoint
+    for bigger or longer work (not for multi-model, which asynchronous inference does not
+    host)."""
     problems: list[Problem] = []
     if kms_key is not None and local_nvme(instance_type):
         problems.append(Problem(
@@ -69,4 +108,5 @@ def hosting_problems(*, instance_type: str, kms_key: Any, traffic: TrafficHint,
             + ("; use AsyncEndpoint for longer inferences" if async_fits else ""),
         ))
     return (problems + volume_problems(instance_type, volume_size_gb)
+            + scaling_problems(instance_type, autoscaling)
             + count_in_range(autoscaling, instance_count))

@@ -10,7 +10,7 @@ from . import limits
 from .base import StrictModel
 from .deployment import BlueGreenDeployment, RollingDeployment, alarm_problems
 from .model import ConcurrentRequests, InstanceType, ModelSpec, VolumeSizeGb
-from .rules import count_in_range, volume_problems
+from .rules import count_in_range, scaling_problems, volume_problems
 from .scaling import AutoscalingOptions
 
 __all__ = ["VariantOptions", "fleet_problems", "initial_instance_count"]
@@ -59,9 +59,9 @@ def fleet_problems(*, primary_name: str, primary_weight: float,
     """Every SageMaker rule on the whole set of variants: at most 10, unique names, weights
     >= 0 and not all zero, a shadow variant only beside exactly one production variant and
     never on a multi-model endpoint, no rolling update on a multi-variant endpoint, no volume
-    size on a type with local NVMe storage (a variant's own type, else the endpoint's
-    ``instance_type``). Fields name ``variants[i]``, or the variant's own field when ``new`` is
-    the index of the variant being added."""
+    size on a type with local NVMe storage and no autoscaling on a burstable type (a variant's
+    own type, else the endpoint's ``instance_type``). Fields name ``variants[i]``, or the
+    variant's own field when ``new`` is the index of the variant being added."""
 
     def f(i: int, attr: str) -> str:
         return attr if i == new else f"variants[{i}].{attr}"
@@ -80,6 +80,7 @@ def fleet_problems(*, primary_name: str, primary_weight: float,
         itype = v.instance_type or instance_type
         if itype is not None:
             problems += volume_problems(itype, v.volume_size_gb, f(i, "volume_size_gb"))
+            problems += scaling_problems(itype, v.autoscaling, f(i, "autoscaling"))
         if multi_model and v.model is not None and not (v.model.model_data_url or "").endswith("/"):
             problems.append(Problem(
                 f(i, "model.model_data_url"), v.model.model_data_url,
