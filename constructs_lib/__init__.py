@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .cost.estimate import Alternative, CostEstimate, LineItem
 from .errors import ConfigurationError
 from .pricing.price_book import PriceBook, PriceNotFoundError, load_price_book
+from .spec.alarms import AlarmOptions
 from .spec.async_endpoint import AsyncEndpointProps
 from .spec.batch_transform import BatchTransformProps
 from .spec.deployment import (
@@ -26,7 +27,13 @@ from .spec.model import ModelSpec
 from .spec.multimodel import MultiModelEndpointProps
 from .spec.network import DataCaptureOptions, EgressRule, VpcOptions
 from .spec.realtime import RealTimeEndpointProps
-from .spec.scaling import AutoscalingOptions, ScheduledScaling
+from .spec.scaling import (
+    AutoscalingOptions,
+    ConcurrencyScaling,
+    RequestsPerSecondScaling,
+    ScheduledScaling,
+    UtilizationScaling,
+)
 from .spec.serverless import ServerlessEndpointProps
 from .spec.traffic import TrafficHint
 from .spec.variant import VariantOptions
@@ -61,6 +68,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AlarmOptions",
     "AllAtOnce",
     "Alternative",
     "AsyncEndpoint",
@@ -70,6 +78,7 @@ __all__ = [
     "BatchTransformProps",
     "BlueGreenDeployment",
     "Canary",
+    "ConcurrencyScaling",
     "ConfigurationError",
     "CostEstimate",
     "DataCaptureOptions",
@@ -87,12 +96,14 @@ __all__ = [
     "PriceNotFoundError",
     "RealTimeEndpoint",
     "RealTimeEndpointProps",
+    "RequestsPerSecondScaling",
     "RollbackOptions",
     "RollingDeployment",
     "ScheduledScaling",
     "ServerlessEndpoint",
     "ServerlessEndpointProps",
     "TrafficHint",
+    "UtilizationScaling",
     "Variant",
     "VariantOptions",
     "VpcOptions",

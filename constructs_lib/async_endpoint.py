@@ -16,6 +16,7 @@ from .cost.base import PricingContext
 from .cost.estimate import CostEstimate
 from .cost.workload import Workload
 from .parts import compliance as nag
+from .parts.alarms import operational_alarms
 from .parts.compliance import Compliance
 from .parts.endpoint import EndpointResources, instance_variant
 from .parts.handles import AsyncMetrics, EndpointHandles
@@ -137,6 +138,8 @@ class AsyncEndpoint(EndpointHandles, AsyncMetrics, Importable,
         self.scaling_policy = self._scaling.policy
         self.wake_up_policy = self._scaling.wake_up_policy
         self.wake_up_alarm = self._scaling.wake_up_alarm
+        self.alarm_set = operational_alarms(self, p, endpoint_name=self._resources.name,
+                                            region=where.region, account=where.account)
         return self._resources.endpoint
 
     # --- the execution role's grants ---------------------------------------------------------

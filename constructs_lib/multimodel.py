@@ -16,6 +16,7 @@ from .cost.estimate import CostEstimate
 from .cost.fleet import VariantSpec
 from .cost.multimodel import multimodel_estimate
 from .parts import compliance as nag
+from .parts.alarms import operational_alarms
 from .parts.compliance import Compliance
 from .parts.fleet import Fleet, ModelOptions, primary_spec, variant_spec
 from .parts.handles import EndpointHandles
@@ -70,11 +71,14 @@ class MultiModelEndpoint(VariantHost, EndpointHandles, Importable,
             compliance=compliance,
             isolation_reason=nag.isolation_reason("MultiModelEndpoint", configurable=False))
         self._variant_names = [p.variant_name]
-        return self._host(Fleet(
+        endpoint = self._host(Fleet(
             self, p, model=self._model_resource, fleet_traffic=p.fleet_traffic,
             model_options=ModelOptions(container=self._container, multi_model=True),
             compliance=compliance, on_change=self._changed, region=where.region,
             account=where.account))
+        self.alarm_set = operational_alarms(self, p, endpoint_name=self._resources.name,
+                                            region=where.region, account=where.account)
+        return endpoint
 
     @property
     def consolidation_saving_usd(self) -> float | None:

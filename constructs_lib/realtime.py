@@ -16,6 +16,7 @@ from .cost.fleet import FleetCost, VariantSpec
 from .cost.realtime import RealTimeCost
 from .cost.workload import Workload
 from .parts import compliance as nag
+from .parts.alarms import operational_alarms
 from .parts.compliance import Compliance
 from .parts.fleet import Fleet, ModelOptions, primary_spec, variant_spec
 from .parts.handles import EndpointHandles
@@ -87,12 +88,15 @@ class RealTimeEndpoint(VariantHost, EndpointHandles, Importable,
             network_isolation=p.network_isolation, compliance=compliance,
             isolation_reason=nag.isolation_reason("RealTimeEndpoint", configurable=True))
         self._variant_names = [p.variant_name]
-        return self._host(Fleet(
+        endpoint = self._host(Fleet(
             self, p, model=self._model_resource, fleet_traffic=p.traffic,
             model_options=ModelOptions(container=container, vpc_config=vpc,
                                        network_isolation=p.network_isolation),
             compliance=compliance, on_change=self._changed, region=where.region,
             account=where.account, data_capture=capture))
+        self.alarm_set = operational_alarms(self, p, endpoint_name=self._resources.name,
+                                            region=where.region, account=where.account)
+        return endpoint
 
     def _annotate(self, estimate: CostEstimate) -> None:
         self._annotate_variants(estimate)

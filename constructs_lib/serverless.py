@@ -11,6 +11,7 @@ from .cost.estimate import CostEstimate
 from .cost.serverless import ServerlessCost
 from .cost.workload import Workload
 from .parts import compliance as nag
+from .parts.alarms import operational_alarms
 from .parts.compliance import Compliance
 from .parts.endpoint import EndpointResources
 from .parts.handles import EndpointHandles
@@ -61,4 +62,6 @@ class ServerlessEndpoint(EndpointHandles, Importable, PricedConstruct[Serverless
                     provisioned_concurrency=p.provisioned_concurrency)),
             endpoint_name=p.endpoint_name)
         compliance.acknowledge(nag.ENDPOINT_CONFIG_KMS, nag.REASON_SERVERLESS_KMS)
+        self.alarm_set = operational_alarms(self, p, endpoint_name=self._resources.name,
+                                            region=where.region, account=where.account)
         return self._resources.endpoint

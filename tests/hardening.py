@@ -21,18 +21,22 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 
 from constructs_lib import (
+    AlarmOptions,
     AsyncEndpoint,
     AutoscalingOptions,
     BatchTransform,
+    ConcurrencyScaling,
     DataCaptureOptions,
     InferenceComponentEndpoint,
     InferenceComponentOptions,
     ModelSpec,
     MultiModelEndpoint,
     RealTimeEndpoint,
+    RequestsPerSecondScaling,
     ScheduledScaling,
     ServerlessEndpoint,
     TrafficHint,
+    UtilizationScaling,
     VpcOptions,
 )
 from stacks import build_app
@@ -77,8 +81,11 @@ def features_stack(app: cdk.App) -> cdk.Stack:
         model=ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/fraud/v1/"),
         instance_type="ml.m5.xlarge", traffic=traffic, kms_key=key,
         autoscaling=AutoscalingOptions(
-            min_instances=1, max_instances=4,
+            min_instances=1, max_instances=4, target_invocations_per_instance=None,
+            requests_per_second=RequestsPerSecondScaling(max_requests_per_second=20),
+            utilization=UtilizationScaling(target_percent=60),
             schedule=ScheduledScaling(business_hours_min_instances=2)),
+        alarms=AlarmOptions(),
         vpc=VpcOptions(vpc=vpc, subnet_ids=("subnet-0123456789abcdef0",)),
         network_isolation=True,
         data_capture=DataCaptureOptions(sampling_percentage=5),
@@ -93,7 +100,7 @@ def features_stack(app: cdk.App) -> cdk.Stack:
         stack, "Warm",
         model=ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/small/model.tar.gz"),
         traffic=TrafficHint(requests_per_month=50_000), memory_mb=1024, max_concurrency=20,
-        provisioned_concurrency=2,
+        provisioned_concurrency=2, alarms=AlarmOptions(),
     )
     # The newer constructs with their options on: a customer key everywhere, an NVMe type,
     # a variant with its own model and role, a multi-model fleet with a key and two variants.
@@ -102,6 +109,7 @@ def features_stack(app: cdk.App) -> cdk.Stack:
         model=ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/docs/model.tar.gz"),
         instance_type="ml.g5.xlarge", kms_key=key, min_instances=0, max_instances=2,
         traffic=TrafficHint(requests_per_month=2_000, avg_duration_ms=20_000, payload_kb=8192),
+        alarms=AlarmOptions(),
     )
     BatchTransform(
         stack, "BatchEncrypted",
@@ -114,7 +122,10 @@ def features_stack(app: cdk.App) -> cdk.Stack:
         stack, "FleetEncrypted",
         image_uri=IMAGE, models_s3_prefix="s3://models-bucket/tenants/",
         instance_type="ml.m5.xlarge", kms_key=key, traffic=traffic,
-        autoscaling=AutoscalingOptions(min_instances=1, max_instances=3),
+        autoscaling=AutoscalingOptions(
+            min_instances=1, max_instances=3,
+            concurrency=ConcurrencyScaling(target_concurrent_requests=4)),
+        alarms=AlarmOptions(include=("error_rate", "latency")),
     )
     fleet.add_variant("Next", model=ModelSpec(
         image_uri=IMAGE, model_data_url="s3://models-bucket/tenants-v2/"), weight=0.2)

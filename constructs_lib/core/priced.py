@@ -29,6 +29,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from ..cost.advice import should_warn
+from ..cost.alarms import with_alarms
 from ..cost.base import PricingContext
 from ..cost.budget import own_budget_error, own_budget_unknown
 from ..cost.estimate import Alternative, CostEstimate
@@ -86,8 +87,9 @@ class PricedConstruct(Construct, Generic[P]):
         usage = None if context.usage is None else context.usage.claim(path)
         preflight = self._preflight(scope, path, validated)
         estimate = _priced(lambda: with_drift(
-            lambda p: self._price(p, context.pricing), validated, usage,
-            "" if context.usage is None else context.usage.file.name, path, kind), path, kind)
+            lambda p: with_alarms(self._price(p, context.pricing), p.alarm_plan, context.pricing),
+            validated, usage, "" if context.usage is None else context.usage.file.name, path,
+            kind), path, kind)
         super().__init__(scope, construct_id)
         remember(scope, context)
         self.props = validated
@@ -144,9 +146,11 @@ class PricedConstruct(Construct, Generic[P]):
         revision, props, estimate = self._priced
         if revision != self._revision or props is not self.props:
             path, kind, usage = self.construct_path, type(self).__name__, self.cost_context.usage
+            pricing = self.cost_context.pricing
             estimate = _priced(lambda: with_drift(
-                self._estimate, self.props, self.usage_entry,
-                "" if usage is None else usage.file.name, path, kind), path, kind)
+                lambda p: with_alarms(self._estimate(p), p.alarm_plan, pricing), self.props,
+                self.usage_entry, "" if usage is None else usage.file.name, path, kind),
+                path, kind)
             self._priced = (self._revision, self.props, estimate)
         return estimate
 

@@ -18,6 +18,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 
+from .alarms import OperationalAlarms
 from .endpoint import EndpointResources
 from .iam import ManagedRole
 
@@ -181,6 +182,9 @@ class EndpointHandles(EndpointMetrics):
     _model_resource: sagemaker.CfnModel
     _execution_role: ManagedRole | None
     _given_role: iam.IRole | None
+    alarm_set: OperationalAlarms | None = None
+    """The opt-in alarm set (``alarms=AlarmOptions(...)``): its ``alarms`` by name and the topic
+    they notify (None: not asked for)."""
 
     @property
     def endpoint(self) -> sagemaker.CfnEndpoint:

@@ -114,6 +114,8 @@ class RegionPrices:
     readings, the oldest reading of the region: ``YYYY-MM-DD``."""
     source: str | None = None
     version: str | None = None
+    cloudwatch_alarm_usd_per_month: float | None = None
+    """A standard-resolution CloudWatch alarm metric, USD per month (the opt-in alarm set)."""
 
     def scalar(self, name: str) -> float | None:
         """A per-unit rate by field name; a serverless per-GB-second rate the book does not
@@ -324,6 +326,7 @@ _SCALARS = (
     "data_processed_in_usd_per_gb",
     "data_processed_out_usd_per_gb",
     "storage_usd_per_gb_month",
+    "cloudwatch_alarm_usd_per_month",
 )
 _TEXTS = ("date", "source", "version")
 

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from ..errors import FieldProblem, Problem
 from . import limits
+from .alarms import AlarmKind
 from .base import IBucketLike, IKeyLike, ITopicLike
 from .hosting import EndpointProps
 from .instances import burstable
@@ -64,6 +65,16 @@ class AsyncEndpointProps(EndpointProps):
     error_topic: ITopicLike = None
     kms_key: IKeyLike = None
     volume_size_gb: VolumeSizeGb | None = None
+
+    SUPPORTED_ALARMS: ClassVar[tuple[AlarmKind, ...]] = ("latency", "utilization", "backlog_age")
+
+    @property
+    def served_traffic(self) -> TrafficHint:
+        return self.traffic
+
+    @property
+    def alarm_instance_type(self) -> str | None:
+        return self.instance_type
 
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> AsyncEndpointProps:

@@ -83,6 +83,10 @@ class MultiModelEndpointProps(FleetProps):
         return self.traffic if self.traffic is not None else sum_traffic(self.models)
 
     @property
+    def served_traffic(self) -> TrafficHint:
+        return self.fleet_traffic
+
+    @property
     def model(self) -> ModelSpec:
         """The container as a ModelSpec: the image, the prefix as its artifact."""
         return ModelSpec(image_uri=self.image_uri, model_data_url=self.models_s3_prefix,

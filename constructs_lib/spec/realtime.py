@@ -29,6 +29,10 @@ class RealTimeEndpointProps(FleetProps):
     network_isolation: bool = False
     data_capture: DataCaptureOptions | None = None
 
+    @property
+    def served_traffic(self) -> TrafficHint:
+        return self.traffic
+
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> RealTimeEndpointProps:
         FieldProblem.raise_if_any(

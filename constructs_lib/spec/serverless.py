@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from ..errors import FieldProblem, Problem
 from . import limits
+from .alarms import AlarmKind
 from .hosting import EndpointProps
 from .model import ModelSpec
 from .traffic import TrafficHint
@@ -32,6 +33,12 @@ class ServerlessEndpointProps(EndpointProps):
     memory_mb: MemoryMb = 2048
     max_concurrency: int = Field(10, ge=1, le=limits.SERVERLESS_MAX_CONCURRENCY)
     provisioned_concurrency: int | None = Field(None, ge=1, le=limits.SERVERLESS_MAX_CONCURRENCY)
+
+    SUPPORTED_ALARMS: ClassVar[tuple[AlarmKind, ...]] = ("error_rate", "latency")
+
+    @property
+    def served_traffic(self) -> TrafficHint:
+        return self.traffic
 
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> ServerlessEndpointProps:
