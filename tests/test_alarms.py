@@ -248,3 +248,17 @@ def test_bad_alarm_options_are_refused(stack, field, value, allowed):
     with pytest.raises(ConfigurationError, match=rf"at 'Test/Ep'[\s\S]*alarms\.{field}"
                        rf"[\s\S]*{allowed.replace('.', '[.]')}"):
         realtime(stack, {field: value})
+
+
+def test_the_alarm_rate_is_data_with_its_source_and_date():
+    import json
+
+    from constructs_lib.pricing.price_book import load_price_book
+
+    from .conftest import ROOT
+
+    raw = json.loads((ROOT / "constructs_lib/pricing/data/sagemaker_prices.json").read_text())
+    note = raw["notes"]["us-east-1/cloudwatch_alarm_usd_per_month"]
+    assert "https://aws.amazon.com/cloudwatch/pricing/" in note and "2026-09-29" in note
+    assert load_price_book().rate("us-east-1", "cloudwatch_alarm_usd_per_month") == ALARM_USD
+    assert "cloudwatch_alarm_usd_per_month" not in raw["regions"]["eu-west-1"]
