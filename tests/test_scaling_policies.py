@@ -191,7 +191,7 @@ def test_a_variants_own_scaling_gets_the_same_policies(stack):
 
 def test_autoscaling_on_a_burstable_type_is_refused(stack):
     with pytest.raises(ConfigurationError, match=r"RealTimeEndpoint at 'Test/Ep'[\s\S]*"
-                       r"autoscaling='autoscaling': refused for ml\.t2\.medium: SageMaker does "
+                       r"autoscaling='1-2 instances': refused for ml\.t2\.medium: SageMaker does "
                        r"not scale burstable instances"):
         endpoint(stack, {"max_instances": 2}, instance_type="ml.t2.medium")
     assert stack.node.try_find_child("Ep") is None
@@ -205,7 +205,7 @@ def test_a_burstable_type_without_autoscaling_is_fine(stack):
 def test_a_burstable_variant_with_autoscaling_is_refused(stack):
     ep = endpoint(stack, None)
     with pytest.raises(ConfigurationError, match=r"Variant at 'Test/Ep/Small'[\s\S]*autoscaling="
-                       r"'autoscaling': refused for ml\.t2\.medium"):
+                       r"'1-2 instances': refused for ml\.t2\.medium"):
         ep.add_variant("Small", instance_type="ml.t2.medium", autoscaling={"max_instances": 2})
 
 

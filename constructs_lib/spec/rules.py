@@ -23,7 +23,8 @@ def scaling_problems(instance_type: str, autoscaling: AutoscalingOptions | None,
     if autoscaling is None:
         return []
     if burstable(instance_type):
-        return [Problem(field, "autoscaling", f"refused for {instance_type}: SageMaker does not "
+        given = f"{autoscaling.min_instances}-{autoscaling.max_instances} instances"
+        return [Problem(field, given, f"refused for {instance_type}: SageMaker does not "
                         "scale burstable instances (ml.t2, ml.t3...), they already burst under "
                         "load; use a fixed instance_count or a non-burstable type (e.g. "
                         "ml.m5, ml.c5)")]
