@@ -34,7 +34,7 @@ from constructs_lib import (
     load_price_book,
 )
 from constructs_lib.spec.inference_components import instance_capacity, instance_problems
-from constructs_lib.spec.instances import instance_facts
+from constructs_lib.spec.instances import burstable, instance_facts
 
 from .conftest import ARTIFACT, IMAGE
 from .hardening import cfn_lint
@@ -42,6 +42,8 @@ from .hardening import cfn_lint
 HOSTING_TYPES = sorted(load_price_book().known_instance_types("us-east-1"))
 UNPRICED_TYPES = ["ml.r5.large", "ml.zz9.huge"]
 """Types the packaged book has no price for: valid configs, unpriced (they synthesize)."""
+SCALABLE_TYPES = [t for t in HOSTING_TYPES if not burstable(t)]
+"""What SageMaker scales: not the burstable types (ml.t2...)."""
 EXAMPLES: dict[str, int] = {}
 """Examples run per test in this session (reported by the hardening summary)."""
 
@@ -101,7 +103,7 @@ def check(build: Any, valid: bool, name: str) -> None:
 RT_BREAKS = ["instance_type", "instance_count", "autoscaling", "endpoint_name",
              "sampling", "traffic.requests_per_month", "traffic.avg_duration_ms",
              "traffic.payload_kb", "traffic.busy_hours_per_day", "count_outside_scaling",
-             "volume_size_gb", "concurrency"]
+             "volume_size_gb", "concurrency", "burstable_autoscaling"]
 
 
 @st.composite
@@ -113,7 +115,7 @@ def realtime_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
         "traffic": draw(traffic(6144, 60_000, broken.split(".")[1] if broken and
                                 broken.startswith("traffic.") else None)),
     }
-    if draw(st.booleans()):
+    if draw(st.booleans()) and not burstable(props["instance_type"]):
         low = draw(st.integers(1, 4))
         props["autoscaling"] = {"min_instances": low,
                                 "max_instances": draw(st.integers(low, 10)),
@@ -152,6 +154,11 @@ def realtime_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
     elif broken == "count_outside_scaling":
         props["autoscaling"] = {"min_instances": 2, "max_instances": 3}
         props["instance_count"] = draw(st.sampled_from([1, 4]))
+    elif broken == "burstable_autoscaling":
+        props["instance_type"] = "ml.t2.medium"
+        props.pop("volume_size_gb", None)
+        props["autoscaling"] = {"min_instances": 1, "max_instances": 2}
+        props.pop("instance_count", None)
     return props, broken is None
 
 
@@ -232,7 +239,7 @@ def async_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
     low = draw(st.integers(0, 3))
     props: dict[str, Any] = {
         "model": {"image_uri": IMAGE, "model_data_url": ARTIFACT},
-        "instance_type": draw(st.sampled_from(HOSTING_TYPES)),
+        "instance_type": draw(st.sampled_from(SCALABLE_TYPES)),
         "traffic": draw(traffic(1_048_576, timeout * 1000, broken.split(".")[1] if broken and
                                 broken.startswith("traffic.") else None)),
         "min_instances": low, "max_instances": draw(st.integers(max(low, 1), 10)),
@@ -270,7 +277,8 @@ def async_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
         props[draw(st.sampled_from(["memory_mb", "max_concurrency", "provisioned_concurrency"]))] \
             = draw(st.integers(1, 6144))
     elif broken == "instance_type":
-        props["instance_type"] = draw(st.sampled_from(["m5.large", None]))
+        props["instance_type"] = draw(st.sampled_from(["m5.large", None,
+                                                       "ml.t2.medium"]))  # burstable
     return props, broken is None
 
 
@@ -359,7 +367,7 @@ def multimodel_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
                            for i in range(draw(st.integers(1, 5)))}
     else:
         props["traffic"] = draw(traffic(6144, 60_000, None))
-    if draw(st.booleans()):
+    if draw(st.booleans()) and not burstable(instance_type):
         low = draw(st.integers(1, 3))
         props["autoscaling"] = {"min_instances": low, "max_instances": draw(st.integers(low, 6))}
     elif draw(st.booleans()):
