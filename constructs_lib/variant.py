@@ -220,7 +220,8 @@ class VariantHost:
         return fleet.resources.endpoint
 
     def _annotate_variants(self, estimate: CostEstimate) -> None:
-        """Each variant's share, on its own node (counted in the endpoint's estimate)."""
+        """Each variant's share, on its own node (counted in the endpoint's estimate), and its
+        own capacity shortfalls there as ``constructs-lib:capacity`` warnings."""
         shares = traffic_shares(self.fleet.specs)
         for variant in self.variants:
             part = _share(estimate, variant.name)

@@ -1,5 +1,7 @@
 """Variant and deployment guardrails on RealTimeEndpoint: one behaviour per test."""
 
+import re
+
 import pytest
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk.assertions import Annotations, Match, Template
@@ -296,3 +298,16 @@ def test_variant_model_inherits_vpc_and_network_isolation(stack):
     for res in models.values():
         assert res["Properties"]["EnableNetworkIsolation"] is True
         assert res["Properties"]["VpcConfig"]["Subnets"] == ["subnet-0123456789abcdef0"]
+
+
+def test_a_variants_own_shortfall_is_a_capacity_warning_on_its_node(stack):
+    # 100 req/s at 1 s: 100 in flight; half of them on one ml.m5.large (2 at once) fall short.
+    ep = RealTimeEndpoint(stack, "Busy", model=V1,
+                          instance_type="ml.m5.large", instance_count=1,
+                          traffic=TrafficHint(requests_per_month=1_000_000, avg_duration_ms=1000,
+                                              peak_requests_per_second=100))
+    small = ep.add_variant("Small", weight=1)
+    [shortfall] = small.cost_estimate.warnings
+    assert shortfall.startswith("ml.m5.large × 1 instance(s) cannot serve the peak")
+    Annotations.from_stack(stack).has_warning(
+        "/Test/Busy/Small", Match.string_like_regexp("^" + re.escape(shortfall)))
