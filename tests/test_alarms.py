@@ -196,16 +196,15 @@ def test_async_watches_the_oldest_queued_request(stack):
     assert (age["Statistic"], age["Threshold"], len(age["Dimensions"])) == ("Maximum", 600, 1)
     assert age["Dimensions"][0]["Name"] == "EndpointName"
     assert alarm_line(ep.cost_estimate).item == (
-        "CloudWatch alarms (standard resolution: model-latency-p99, cpu-utilization, "
+        "CloudWatch alarms (standard resolution: 5xx-rate, model-latency-p99, cpu-utilization, "
         "memory-utilization, disk-utilization, oldest-request-age)")
 
 
-def test_async_refuses_a_5xx_alarm(stack):
-    with pytest.raises(ConfigurationError, match=r"alarms\.include='error_rate': not for this "
-                       r"endpoint kind"):
-        AsyncEndpoint(stack, "As", model=MODEL, instance_type="ml.m5.xlarge",
-                      traffic=TrafficHint(requests_per_month=1000),
-                      alarms={"include": ["error_rate"]})
+def test_a_backlog_age_alarm_is_refused_where_there_is_no_queue(stack):
+    with pytest.raises(ConfigurationError, match=r"RealTimeEndpoint at 'Test/Ep'[\s\S]*"
+                       r"alarms\.include='backlog_age': not for this endpoint kind: one of "
+                       r"error_rate, latency, utilization"):
+        realtime(stack, {"include": ["backlog_age"]})
 
 
 def test_a_multi_model_endpoint_gets_the_set(stack):

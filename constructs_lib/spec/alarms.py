@@ -38,7 +38,7 @@ class AlarmOptions(StrictModel):
     one-minute periods; missing data is not breaching, so an idle endpoint stays quiet):
 
     * ``error_rate``: ``Invocation5XXErrors`` Average above ``error_rate_percent`` [1]% of
-      requests (real-time, multi-model and serverless endpoints).
+      requests.
     * ``latency``: ``ModelLatency`` at ``latency_percentile`` [p99] above ``latency_ms``
       [3 × the hint's ``avg_duration_ms``, at least 100 ms].
     * ``utilization``: ``CPUUtilization`` above ``utilization_percent`` [80]% per vCPU (the

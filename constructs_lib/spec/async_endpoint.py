@@ -66,7 +66,11 @@ class AsyncEndpointProps(EndpointProps):
     kms_key: IKeyLike = None
     volume_size_gb: VolumeSizeGb | None = None
 
-    SUPPORTED_ALARMS: ClassVar[tuple[AlarmKind, ...]] = ("latency", "utilization", "backlog_age")
+    SUPPORTED_ALARMS: ClassVar[tuple[AlarmKind, ...]] = (
+        "error_rate", "latency", "utilization", "backlog_age")
+    """Asynchronous endpoints publish ``Invocation5XXErrors`` and ``ModelLatency`` (not
+    ``Invocations``) besides the queue metrics (SageMaker developer guide, "Monitor
+    asynchronous endpoints")."""
 
     @property
     def served_traffic(self) -> TrafficHint:
