@@ -257,7 +257,9 @@ def test_the_alarm_rate_is_data_with_its_source_and_date():
     from .conftest import ROOT
 
     raw = json.loads((ROOT / "constructs_lib/pricing/data/sagemaker_prices.json").read_text())
-    note = raw["notes"]["us-east-1/cloudwatch_alarm_usd_per_month"]
-    assert "https://aws.amazon.com/cloudwatch/pricing/" in note and "2026-09-29" in note
+    [reading] = [r for r in raw["readings"] if r["field"] == "cloudwatch_alarm_usd_per_month"]
+    assert reading["region"] == "us-east-1" and reading["usd"] == ALARM_USD
+    assert "https://aws.amazon.com/cloudwatch/pricing/" in reading["source"]
+    assert reading["date"] == "2026-09-29"
     assert load_price_book().rate("us-east-1", "cloudwatch_alarm_usd_per_month") == ALARM_USD
     assert "cloudwatch_alarm_usd_per_month" not in raw["regions"]["eu-west-1"]

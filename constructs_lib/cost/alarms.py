@@ -29,7 +29,9 @@ def with_alarms(estimate: CostEstimate, plan: Sequence[PlannedAlarm],
     count = len(plan)
     names = ", ".join(alarm.name for alarm in plan)
     try:
-        rate = ctx.book.rate(ctx.region, ALARM_RATE)
+        # The strict book raises where the lenient one would make the whole estimate unpriced
+        # for want of a $0.10 line: the alarms alone are left out, with a warning.
+        rate = ctx.strict().book.rate(ctx.region, ALARM_RATE)
     except PriceNotFoundError:
         return replace(estimate, warnings=(*estimate.warnings, (
             f"{count} CloudWatch alarm(s) ({names}) not priced: price book '{ctx.book.label}' "
