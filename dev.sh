@@ -18,9 +18,12 @@ venv=$root/.venv
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
-py_stamp="$venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-16)"
+# The stamp covers the ranges (pyproject.toml) and the exact versions (constraints.txt).
+py_stamp="$venv/.installed-$(cat pyproject.toml constraints.txt | sha1sum | cut -c1-16)"
 if [ ! -f "$py_stamp" ]; then
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  echo "dev.sh: installing the Python dependencies (constraints.txt) into $venv ..." >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -c constraints.txt -e '.[dev]'
   rm -f "$venv"/.installed-*
   touch "$py_stamp"
 fi

@@ -23,7 +23,8 @@ from .spec.deployment import (
     RollingDeployment,
 )
 from .spec.inference_components import InferenceComponentEndpointProps, InferenceComponentOptions
-from .spec.model import ModelSpec
+from .spec.instance_options import InstanceOptions
+from .spec.model import ContainerSpec, ModelSpec
 from .spec.multimodel import MultiModelEndpointProps
 from .spec.network import DataCaptureOptions, EgressRule, VpcOptions
 from .spec.realtime import RealTimeEndpointProps
@@ -35,6 +36,7 @@ from .spec.scaling import (
     UtilizationScaling,
 )
 from .spec.serverless import ServerlessEndpointProps
+from .spec.sources import ContainerImage, ModelData
 from .spec.traffic import TrafficHint
 from .spec.variant import VariantOptions
 
@@ -80,6 +82,8 @@ __all__ = [
     "Canary",
     "ConcurrencyScaling",
     "ConfigurationError",
+    "ContainerImage",
+    "ContainerSpec",
     "CostEstimate",
     "DataCaptureOptions",
     "EgressRule",
@@ -87,8 +91,10 @@ __all__ = [
     "InferenceComponentEndpoint",
     "InferenceComponentEndpointProps",
     "InferenceComponentOptions",
+    "InstanceOptions",
     "LineItem",
     "Linear",
+    "ModelData",
     "ModelSpec",
     "MultiModelEndpoint",
     "MultiModelEndpointProps",

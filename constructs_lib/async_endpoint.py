@@ -20,9 +20,9 @@ from .parts.alarms import operational_alarms
 from .parts.compliance import Compliance
 from .parts.endpoint import EndpointResources, instance_variant
 from .parts.handles import AsyncMetrics, EndpointHandles
-from .parts.iam import execution_role, grant, statement
+from .parts.iam import grant, statement
 from .parts.imported import Importable
-from .parts.model import container, create_model
+from .parts.model import build_model
 from .parts.scaling import BacklogScaling
 from .parts.storage import SecureBucket, SecureTopic
 from .spec.async_endpoint import AsyncEndpointProps
@@ -89,16 +89,16 @@ class AsyncEndpoint(EndpointHandles, AsyncMetrics, Importable,
                               key=p.kms_key)
             for name, given in (("SuccessTopic", p.success_topic), ("ErrorTopic", p.error_topic))
             if given is None}
-        self._given_role = p.model.execution_role
-        self._execution_role, role_arn = execution_role(
-            self, "ExecutionRole", p.model, partition=where.partition, region=where.region,
+        given = p.model.execution_role
+        built = build_model(
+            self, p.model, partition=where.partition, region=where.region,
             account=where.account, compliance=compliance,
-            extra=() if self._given_role is not None else self._statements(compliance))
+            extra=() if given is not None else self._statements(compliance),
+            isolation_reason=nag.isolation_reason("AsyncEndpoint", configurable=False))
+        self._given_role, self._execution_role = built.given_role, built.role
         if self._given_role is not None:
             self._grant_given_role(self._given_role)
-        self._model_resource = create_model(
-            self, "Model", role_arn=role_arn, primary=container(p.model), compliance=compliance,
-            isolation_reason=nag.isolation_reason("AsyncEndpoint", configurable=False))
+        self._model_resource = built.model
         key_arn = None if p.kms_key is None or local_nvme(p.instance_type) else p.kms_key.key_arn
         if key_arn is None:
             compliance.acknowledge(nag.ENDPOINT_CONFIG_KMS, nag.no_kms_reason(
@@ -109,7 +109,7 @@ class AsyncEndpoint(EndpointHandles, AsyncMetrics, Importable,
                 name=p.variant_name, model_name=self._model_resource.attr_model_name,
                 instance_type=p.instance_type,
                 # CreateEndpoint needs at least one instance; scaling takes it to zero after.
-                instance_count=max(p.min_instances, 1), weight=1.0,
+                instance_count=max(p.min_instances, 1), weight=1.0, options=p,
                 volume_size_gb=p.volume_size_gb),
             endpoint_name=p.endpoint_name, kms_key_id=key_arn,
             async_config=Async.AsyncInferenceConfigProperty(

@@ -26,12 +26,12 @@ from .cost.batch_transform import BatchCost
 from .cost.estimate import CostEstimate
 from .cost.workload import Workload
 from .parts import compliance as nag
+from .parts.arns import s3_bucket_arn, s3_key, s3_object_arn
 from .parts.compliance import Compliance
-from .parts.iam import ManagedRole, execution_role, service_trust, statement
-from .parts.model import container, create_model
+from .parts.iam import ManagedRole, service_trust, statement
+from .parts.model import build_model
 from .parts.storage import SecureTopic
 from .spec.batch_transform import JOB_PREFIX_MAX, BatchTransformProps
-from .spec.model import parse_s3_uri
 
 if TYPE_CHECKING:
     from aws_cdk import aws_sagemaker as sagemaker
@@ -97,17 +97,17 @@ class BatchTransform(PricedConstruct[BatchTransformProps]):
         partition, region, account = where.partition, where.region, where.account
 
         reads, writes = _data_statements(p, partition)
-        self._given_role: iam.IRole | None = p.model.execution_role
-        self._execution_role, role_arn = execution_role(
-            self, "ExecutionRole", p.model, partition=partition, region=region, account=account,
+        built = build_model(
+            self, p.model, partition=partition, region=region, account=account,
             compliance=compliance,
             extra=[compliance.explain(s, nag.REASON_S3_PREFIX) for s in reads + writes]
-            + ([statement(KMS_WRITE, [key_arn])] if key_arn is not None else []))
+            + ([statement(KMS_WRITE, [key_arn])] if key_arn is not None else []),
+            isolation_reason=nag.isolation_reason("BatchTransform", configurable=False))
+        self._given_role: iam.IRole | None = built.given_role
+        self._execution_role, role_arn = built.role, built.role_arn
         if self._given_role is not None:
             self._grant_given_role(self._given_role, reads + writes, compliance)
-        self._model = create_model(
-            self, "Model", role_arn=role_arn, primary=container(p.model), compliance=compliance,
-            isolation_reason=nag.isolation_reason("BatchTransform", configurable=False))
+        self._model = built.model
 
         self._topic = None if p.error_topic is not None else SecureTopic(
             self, "ErrorTopic", region=region, account=account, key=p.kms_key)
@@ -341,18 +341,21 @@ def _default_prefix(construct_id: str) -> str:
 def _data_statements(props: BatchTransformProps, partition: str
                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Read the input prefix (objects, and the listing of that prefix only), write the output
-    prefix: the job's data and nothing more."""
-    in_bucket, in_key = parse_s3_uri(props.input_s3_uri)
-    out_bucket, out_key = parse_s3_uri(props.output_s3_uri)
+    prefix: the job's data and nothing more. URIs with tokens keep them (a bucket of another
+    stack is imported); a bare token is split at deploy time (``parts/arns.py``), and its
+    listing, whose key CloudFormation cannot cut off the bucket, is of that bucket only."""
+    source, target = props.input_s3_uri, props.output_s3_uri
+    in_key = s3_key(source)
     return [
-        statement(["s3:GetObject"], [f"arn:{partition}:s3:::{in_bucket}/{in_key}*"],
+        statement(["s3:GetObject"], [f"{s3_object_arn(source, partition)}*"],
                   sid="ReadTransformInput"),
-        statement(["s3:ListBucket"], [f"arn:{partition}:s3:::{in_bucket}"],
+        statement(["s3:ListBucket"], [s3_bucket_arn(source, partition)],
                   sid="ListTransformInput",
-                  conditions={"StringLike": {"s3:prefix": [f"{in_key}*"]}}),
+                  conditions=None if in_key is None else {
+                      "StringLike": {"s3:prefix": [f"{in_key}*"]}}),
     ], [
         statement(["s3:PutObject", "s3:AbortMultipartUpload"],
-                  [f"arn:{partition}:s3:::{out_bucket}/{out_key}*"], sid="WriteTransformOutput"),
+                  [f"{s3_object_arn(target, partition)}*"], sid="WriteTransformOutput"),
     ]
 
 

@@ -14,15 +14,17 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from .core.notes import note
 from .core.paths import check_same_app, construct_path
 from .core.priced import PricedConstruct
-from .cost.estimate import CostEstimate
+from .cost.estimate import CostEstimate, format_usd
 from .errors import ConfigurationError, Problem
 from .parts import compliance as nag
 from .parts.compliance import Compliance
-from .parts.iam import ManagedRole, execution_role, execution_statements
-from .parts.model import container, create_model
+from .parts.iam import ManagedRole, execution_statements
+from .parts.model import build_model
 from .parts.scaling import CopyScaling
+from .parts.sources import Access
 from .spec import limits
 from .spec.base import validate_keywords
 from .spec.inference_components import (
@@ -83,15 +85,16 @@ class InferenceComponent(Construct):
         where = endpoint.cost_context
         compliance = Compliance(self, where.stack)
         endpoint.at_synth(compliance.record)
-        self._given_role: iam.IRole | None = props.model.execution_role
-        self._execution_role, role_arn = execution_role(
-            self, "ExecutionRole", props.model, partition=where.partition,
-            region=where.region, account=where.account, compliance=compliance)
-        self._model = create_model(
-            self, "Model", role_arn=role_arn, primary=container(props.model),
-            compliance=compliance,
+        built = build_model(
+            self, props.model, partition=where.partition, region=where.region,
+            account=where.account, compliance=compliance,
             isolation_reason=nag.isolation_reason("InferenceComponentEndpoint",
                                                   configurable=False))
+        self._given_role: iam.IRole | None = built.given_role
+        self._execution_role = built.role
+        self._model = built.model
+        self.access: Access = built.access
+        """What the component's model needs (the endpoint config's role is granted it too)."""
         self.resource = Spec(
             self, "InferenceComponent", endpoint_name=endpoint.endpoint_name,
             variant_name=host.variant_name,
@@ -219,9 +222,8 @@ class ComponentHost:
         its model, and the estimate follows."""
         where = cast(PricedConstruct[Any], self).cost_context
         statements = execution_statements(
-            component.props.model, partition=where.partition, region=where.region,
-            account=where.account, vpc=False, artifact_prefix=None,
-            compliance=self._statement_compliance)
+            component.access, partition=where.partition, region=where.region,
+            account=where.account, vpc=False, compliance=self._statement_compliance)
         known = self._role.document["Statement"]
         suffix = "".join(ch for ch in component.name.title() if ch.isalnum())
         for statement in statements:
@@ -243,6 +245,6 @@ class ComponentHost:
         """Each component's share, on its own node (counted in the endpoint's estimate)."""
         for component in self._components:
             part = component_share(estimate, component.name)
-            cdk.Annotations.of(component).add_info(
-                f"Inference component {component.name}: ${part.monthly_usd:,.2f}/month "
-                f"({part.region}): {part.main_driver}; counted in the endpoint's estimate")
+            note(component,
+                 f"Inference component {component.name}: {format_usd(part.monthly_usd)}/month "
+                 f"({part.region}): {part.main_driver}; counted in the endpoint's estimate")

@@ -17,6 +17,7 @@ from typing import NoReturn
 import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 
+from .core.notes import note
 from .core.priced import PricedConstruct
 from .cost.base import PricingContext
 from .cost.estimate import Alternative, CostEstimate
@@ -115,10 +116,10 @@ class InferenceComponentEndpoint(ComponentHost, EndpointHandles,
             return
         saving = always.monthly_usd - estimate.monthly_usd
         share = saving / always.monthly_usd if always.monthly_usd > 0 else 0.0
-        cdk.Annotations.of(self).add_info(
-            f"Scale to zero: ${estimate.monthly_usd:,.2f}/month scaled to zero; always on it "
-            f"would cost ${always.monthly_usd:,.2f}/month: saves ${saving:,.2f}/month "
-            f"({share:.0%})")
+        note(self,
+             f"Scale to zero: ${estimate.monthly_usd:,.2f}/month scaled to zero; always on it "
+             f"would cost ${always.monthly_usd:,.2f}/month: saves ${saving:,.2f}/month "
+             f"({share:.0%})")
 
 
 def _always_on(estimate: CostEstimate) -> Alternative | None:

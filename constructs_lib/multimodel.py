@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from aws_cdk import aws_sagemaker as sagemaker
 
+from .core.notes import note
 from .core.priced import PricedConstruct
 from .cost.base import PricingContext
 from .cost.estimate import CostEstimate
@@ -20,10 +21,8 @@ from .parts.alarms import operational_alarms
 from .parts.compliance import Compliance
 from .parts.fleet import Fleet, ModelOptions, primary_spec, variant_spec
 from .parts.handles import EndpointHandles
-from .parts.iam import execution_role
 from .parts.imported import Importable
-from .parts.model import Container, container, create_model
-from .spec.model import ModelSpec
+from .parts.model import build_model
 from .spec.multimodel import MultiModelEndpointProps
 from .variant import VariantHost
 
@@ -54,26 +53,20 @@ class MultiModelEndpoint(VariantHost, EndpointHandles, Importable,
     def _estimate(self, props: MultiModelEndpointProps) -> CostEstimate:
         return _priced(props, self.cost_context.pricing, self.fleet.specs[1:])
 
-    def _container(self, model: ModelSpec) -> Container:
-        return container(model, multi_model_cache=self.props.model_cache)
-
     def _build(self, preflight: None) -> sagemaker.CfnEndpoint:
         p, where = self.props, self.cost_context
         compliance = Compliance(self, where.stack)
         self.at_synth(compliance.record)
-        model = p.model
-        self._given_role = model.execution_role
-        self._execution_role, role_arn = execution_role(
-            self, "ExecutionRole", model, partition=where.partition, region=where.region,
-            account=where.account, compliance=compliance, artifact_prefix=p.models_s3_prefix)
-        self._model_resource = create_model(
-            self, "Model", role_arn=role_arn, primary=self._container(model),
-            compliance=compliance,
+        built = build_model(
+            self, p.model, partition=where.partition, region=where.region,
+            account=where.account, compliance=compliance, multi_model_cache=p.model_cache,
             isolation_reason=nag.isolation_reason("MultiModelEndpoint", configurable=False))
+        self._given_role, self._execution_role = built.given_role, built.role
+        self._model_resource = built.model
         self._variant_names = [p.variant_name]
         endpoint = self._host(Fleet(
             self, p, model=self._model_resource, fleet_traffic=p.fleet_traffic,
-            model_options=ModelOptions(container=self._container, multi_model=True),
+            model_options=ModelOptions(multi_model_cache=p.model_cache),
             compliance=compliance, on_change=self._changed, region=where.region,
             account=where.account))
         self.alarm_set = operational_alarms(self, p, endpoint_name=self._resources.name,
@@ -99,7 +92,7 @@ class MultiModelEndpoint(VariantHost, EndpointHandles, Importable,
         count = len(self.props.models)
         dedicated = estimate.monthly_usd + saving
         share = saving / dedicated if dedicated > 0 else 0.0
-        self._annotations().add_info(
+        note(self,
             f"Consolidation: {count} models on one fleet cost ${estimate.monthly_usd:,.2f}/month;"
             f" {count} dedicated real-time endpoints would cost ${dedicated:,.2f}/month: saves "
             f"${saving:,.2f}/month ({share:.0%})")

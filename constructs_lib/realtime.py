@@ -20,9 +20,9 @@ from .parts.alarms import operational_alarms
 from .parts.compliance import Compliance
 from .parts.fleet import Fleet, ModelOptions, primary_spec, variant_spec
 from .parts.handles import EndpointHandles
-from .parts.iam import execution_role, statement
+from .parts.iam import statement
 from .parts.imported import Importable
-from .parts.model import container, create_model
+from .parts.model import build_model
 from .parts.network import security_groups, subnet_ids, vpc_config
 from .parts.storage import SecureBucket
 from .spec.realtime import RealTimeEndpointProps
@@ -79,19 +79,17 @@ class RealTimeEndpoint(VariantHost, EndpointHandles, Importable,
         self._capture_bucket: SecureBucket | None = None
         extra: list[dict[str, Any]] = []
         capture = self._data_capture(compliance, extra) if p.data_capture else None
-        self._given_role = p.model.execution_role
-        self._execution_role, role_arn = execution_role(
-            self, "ExecutionRole", p.model, partition=where.partition, region=where.region,
-            account=where.account, compliance=compliance, vpc=vpc is not None, extra=extra)
-        self._model_resource = create_model(
-            self, "Model", role_arn=role_arn, primary=container(p.model), vpc_config=vpc,
-            network_isolation=p.network_isolation, compliance=compliance,
+        built = build_model(
+            self, p.model, partition=where.partition, region=where.region,
+            account=where.account, compliance=compliance, vpc_config=vpc,
+            network_isolation=p.network_isolation, extra=extra,
             isolation_reason=nag.isolation_reason("RealTimeEndpoint", configurable=True))
+        self._given_role, self._execution_role = built.given_role, built.role
+        self._model_resource = built.model
         self._variant_names = [p.variant_name]
         endpoint = self._host(Fleet(
             self, p, model=self._model_resource, fleet_traffic=p.traffic,
-            model_options=ModelOptions(container=container, vpc_config=vpc,
-                                       network_isolation=p.network_isolation),
+            model_options=ModelOptions(vpc_config=vpc, network_isolation=p.network_isolation),
             compliance=compliance, on_change=self._changed, region=where.region,
             account=where.account, data_capture=capture))
         self.alarm_set = operational_alarms(self, p, endpoint_name=self._resources.name,

@@ -15,9 +15,8 @@ from .parts.alarms import operational_alarms
 from .parts.compliance import Compliance
 from .parts.endpoint import EndpointResources
 from .parts.handles import EndpointHandles
-from .parts.iam import execution_role
 from .parts.imported import Importable
-from .parts.model import container, create_model
+from .parts.model import build_model
 from .spec.serverless import ServerlessEndpointProps
 
 __all__ = ["ServerlessEndpoint"]
@@ -46,13 +45,12 @@ class ServerlessEndpoint(EndpointHandles, Importable, PricedConstruct[Serverless
         p, where = self.props, self.cost_context
         compliance = Compliance(self, where.stack)
         self.at_synth(compliance.record)
-        self._given_role = p.model.execution_role
-        self._execution_role, role_arn = execution_role(
-            self, "ExecutionRole", p.model, partition=where.partition, region=where.region,
-            account=where.account, compliance=compliance)
-        self._model_resource = create_model(
-            self, "Model", role_arn=role_arn, primary=container(p.model), compliance=compliance,
+        built = build_model(
+            self, p.model, partition=where.partition, region=where.region,
+            account=where.account, compliance=compliance,
             isolation_reason=nag.REASON_SERVERLESS_ISOLATION)
+        self._given_role, self._execution_role = built.given_role, built.role
+        self._model_resource = built.model
         self._variant_names = [p.variant_name]
         self._resources = EndpointResources(
             self, sagemaker.CfnEndpointConfig.ProductionVariantProperty(

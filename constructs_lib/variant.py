@@ -13,8 +13,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from .core.notes import note
 from .core.paths import check_same_app, construct_path
 from .core.priced import CAPACITY_WARNING_ID, PricedConstruct
+from .core.tokens import dlc_region_problems, has_tokens, resolved_check
 from .cost.estimate import CostEstimate, format_usd
 from .cost.fleet import traffic_shares
 from .cost.realtime import RealTimeCost
@@ -23,12 +25,13 @@ from .parts import compliance as nag
 from .parts.compliance import Compliance
 from .parts.endpoint import EndpointResources, instance_variant
 from .parts.fleet import Fleet, VariantResources, variant_spec
-from .parts.iam import ManagedRole, execution_role
-from .parts.model import create_model
+from .parts.iam import ManagedRole
+from .parts.model import build_model
 from .parts.scaling import variant_scaling
 from .parts.storage import SecureTopic
 from .pricing.price_book import PriceNotFoundError
 from .spec.base import validate_keywords
+from .spec.instance_options import ami_problems
 from .spec.traffic import TrafficHint
 from .spec.variant import VariantOptions, fleet_problems
 
@@ -67,6 +70,9 @@ class Variant(Construct):
                                   multi_model=fleet.model_options.multi_model,
                                   deployment=host.deployment, new=len(others) - 1,
                                   instance_type=host.instance_type)
+        problems += ami_problems(props.inference_ami_version or host.inference_ami_version,
+                                 props.instance_type or host.instance_type)
+        problems += dlc_region_problems(props, endpoint.cost_context.region)
         if problems:
             raise ConfigurationError(path, problems, kind=KIND)
         instance_type = props.instance_type or host.instance_type
@@ -77,6 +83,8 @@ class Variant(Construct):
             raise ConfigurationError.single(path, error.field, error.value, str(error),
                                             kind=KIND) from None
         super().__init__(endpoint, construct_id)
+        if has_tokens(props):
+            endpoint.at_synth(resolved_check(self, props, path, KIND))
         self.props = props
         self.endpoint: PricedConstruct[Any] = endpoint
         self.instance_type = instance_type
@@ -88,17 +96,15 @@ class Variant(Construct):
             compliance = Compliance(self, context.stack)
             endpoint.at_synth(compliance.record)
             building = fleet.model_options
-            self._given_role = props.model.execution_role
-            self._execution_role, role_arn = execution_role(
-                self, "ExecutionRole", props.model, partition=context.partition,
-                region=context.region, account=context.account, compliance=compliance,
-                vpc=building.vpc_config is not None,
-                artifact_prefix=props.model.model_data_url if building.multi_model else None)
-            self._model = create_model(
-                self, "Model", role_arn=role_arn, primary=building.container(props.model),
-                vpc_config=building.vpc_config, network_isolation=building.network_isolation,
-                compliance=compliance, isolation_reason=nag.isolation_reason(
+            built = build_model(
+                self, props.model, partition=context.partition, region=context.region,
+                account=context.account, compliance=compliance, vpc_config=building.vpc_config,
+                network_isolation=building.network_isolation,
+                multi_model_cache=building.multi_model_cache,
+                isolation_reason=nag.isolation_reason(
                     type(endpoint).__name__, configurable=not building.multi_model))
+            self._given_role, self._execution_role = built.given_role, built.role
+            self._model = built.model
         self.scaling: tuple[appscaling.CfnScalableTarget,
                             list[appscaling.CfnScalingPolicy]] | None = (
             None if props.autoscaling is None else variant_scaling(
@@ -111,7 +117,8 @@ class Variant(Construct):
             entry=instance_variant(name=props.name, model_name=self._model.attr_model_name,
                                    instance_type=instance_type,
                                    instance_count=props.initial_instance_count,
-                                   weight=props.weight, volume_size_gb=props.volume_size_gb)))
+                                   weight=props.weight, options=props, defaults=host,
+                                   volume_size_gb=props.volume_size_gb)))
 
     @property
     def name(self) -> str:
@@ -230,8 +237,8 @@ class VariantHost:
                     if variant.props.shadow
                     else f"weight {variant.props.weight:g}, {share:.0%} of requests")
             annotations = cdk.Annotations.of(variant)
-            annotations.add_info(
-                f"Variant {variant.name} ({role}): {format_usd(part.monthly_usd)}/month "
-                f"({part.region}): {part.main_driver}; counted in the endpoint's estimate")
+            note(variant,
+                 f"Variant {variant.name} ({role}): {format_usd(part.monthly_usd)}/month "
+                 f"({part.region}): {part.main_driver}; counted in the endpoint's estimate")
             for shortfall in part.warnings:  # also on the endpoint, prefixed with the variant
                 annotations.add_warning_v2(CAPACITY_WARNING_ID, shortfall)

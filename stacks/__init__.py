@@ -10,6 +10,7 @@ from .fraud_check import FraudCheckApiStack
 from .internal_tool import InternalToolStack
 from .nightly_scoring import NightlyScoringStack
 from .per_customer_models import PerCustomerModelsStack
+from .review_sentiment import ReviewSentimentStack
 from .shared_llm_fleet import SharedLlmFleetStack
 from .wrong_kind_demo import WrongKindDemoStack
 
@@ -20,6 +21,7 @@ __all__ = [
     "InternalToolStack",
     "NightlyScoringStack",
     "PerCustomerModelsStack",
+    "ReviewSentimentStack",
     "SharedLlmFleetStack",
     "WrongKindDemoStack",
     "build_app",
@@ -40,6 +42,7 @@ def build_app(app: cdk.App) -> list[cdk.Stack]:
         NightlyScoringStack(app, "NightlyScoring", env=env),
         PerCustomerModelsStack(app, "PerCustomerModels", env=env),
         CanaryRolloutStack(app, "CanaryRollout", env=env),
+        ReviewSentimentStack(app, "ReviewSentiment", env=env),
         WrongKindDemoStack(app, "WrongKindDemo", env=env),  # deliberately wrong kind: a demo
         SharedLlmFleetStack(app, "SharedLlmFleet", env=env),
     ]

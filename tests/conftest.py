@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -23,6 +24,12 @@ from constructs_lib import ModelSpec, TrafficHint
 ROOT = Path(__file__).resolve().parent.parent
 IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 ARTIFACT = "s3://models-bucket/fraud/v1/model.tar.gz"
+
+
+def example_context() -> dict:
+    """The example app's CDK context as `cdk synth` reads it from cdk.json: the feature flags
+    `cdk init` writes for the pinned CLI, and the price overrides."""
+    return dict(json.loads((ROOT / "cdk.json").read_text())["context"])
 
 
 @pytest.fixture
@@ -75,3 +82,25 @@ def local_aws():  # type: ignore[no-untyped-def]
         yield aws
     finally:
         aws.stop()
+
+
+def notes(stack: cdk.Stack) -> dict[str, list[str]]:
+    """The plain information lines (``constructs_lib.core.notes``) of a synthesized stack, by
+    construct path (``/Test/Ep``), as its cloud assembly's manifest records them."""
+    from constructs_lib.core.notes import NOTE_METADATA
+
+    stage = cdk.Stage.of(stack)
+    assert stage is not None
+    artifact = stage.synth().get_stack_artifact(stack.artifact_id)
+    found: dict[str, list[str]] = {}
+    for entry in artifact.find_metadata_by_type(NOTE_METADATA):
+        found.setdefault(entry.path, []).append(str(entry.data))
+    return found
+
+
+def has_note(stack: cdk.Stack, path: str, pattern: str) -> None:
+    """A note on ``path`` matches the regular expression ``pattern`` (``re.search``)."""
+    import re
+
+    lines = notes(stack).get(path, [])
+    assert any(re.search(pattern, line) for line in lines), (path, pattern, notes(stack))

@@ -3,7 +3,8 @@
 ``synthesized()`` builds the example app (``stacks.build_app``: whatever stacks it returns,
 so stacks colleagues add are covered without edits here) plus one ``HardeningFeatures`` stack
 that switches on the options the examples leave off (data capture with a rotated KMS key, VPC,
-schedule, NVMe instance type, provisioned concurrency), runs the AwsSolutions and HIPAA Security
+schedule, NVMe instance type, provisioned concurrency; image and model-data sources, token URIs,
+multi-container models and the LLM variant options), runs the AwsSolutions and HIPAA Security
 packs of cdk-nag 3.x as CDK validation plugins, and returns every template and the report.
 """
 
@@ -18,7 +19,9 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 
 from constructs_lib import (
     AlarmOptions,
@@ -26,9 +29,12 @@ from constructs_lib import (
     AutoscalingOptions,
     BatchTransform,
     ConcurrencyScaling,
+    ContainerImage,
+    ContainerSpec,
     DataCaptureOptions,
     InferenceComponentEndpoint,
     InferenceComponentOptions,
+    ModelData,
     ModelSpec,
     MultiModelEndpoint,
     RealTimeEndpoint,
@@ -142,7 +148,43 @@ def features_stack(app: cdk.App) -> cdk.Stack:
                                 model_data_url="s3://models-bucket/cpu/model.tar.gz"),
                 traffic=TrafficHint(requests_per_month=10_000), memory_mb=2048, cpu_cores=1),
         })
+    sources_and_pipelines(stack)
     return stack
+
+
+def sources_and_pipelines(stack: cdk.Stack) -> None:
+    """Issue 17's options: a Deep Learning Container serving uncompressed weights with the LLM
+    variant options, token URIs (parameters: bare tokens) and repositories in a pipeline."""
+    weights = s3.Bucket.from_bucket_name(stack, "Weights", "llm-weights-bucket")
+    RealTimeEndpoint(
+        stack, "Llm", instance_type="ml.g5.2xlarge",
+        traffic=TrafficHint(requests_per_month=500_000, avg_duration_ms=2_000),
+        model=ModelSpec(image=ContainerImage.from_dlc("huggingface-llm", "3.3.6"),
+                        model_data=ModelData.from_bucket(weights, "llama-3-8b/",
+                                                         uncompressed=True),
+                        environment={"HF_MODEL_ID": "/opt/ml/model"}),
+        container_startup_health_check_timeout_s=1800, model_data_download_timeout_s=1800,
+        routing_strategy="LEAST_OUTSTANDING_REQUESTS",
+        inference_ami_version="al2-ami-sagemaker-inference-gpu-3-1")
+    image = cdk.CfnParameter(stack, "FeatureImage", description="preprocessing image URI")
+    artifact = cdk.CfnParameter(stack, "FeatureArtifact", description="its model.tar.gz URL")
+    scorer = ecr.Repository.from_repository_name(stack, "Scorer", "team/scorer")
+    AsyncEndpoint(
+        stack, "Pipeline", instance_type="ml.m5.xlarge", max_instances=2,
+        traffic=TrafficHint(requests_per_month=2_000, avg_duration_ms=20_000),
+        model=ModelSpec(containers=(
+            ContainerSpec(image_uri=image.value_as_string,
+                          model_data_url=artifact.value_as_string),
+            ContainerSpec(image=ContainerImage.from_repository(scorer, "v4"),
+                          model_data=ModelData.from_bucket(weights, "scorer/model.tar.gz")))))
+    RealTimeEndpoint(
+        stack, "Direct", instance_type="ml.m5.xlarge", traffic=TrafficHint(requests_per_month=1e6),
+        model=ModelSpec(inference_execution_mode="Direct", containers=(
+            ContainerSpec(image=ContainerImage.from_dlc("pytorch", "2.6.0", processor="cpu"),
+                          hostname="pytorch",
+                          model_data_url="s3://models-bucket/torch/model.tar.gz"),
+            ContainerSpec(image_uri=IMAGE, hostname="xgboost",
+                          model_data_url="s3://models-bucket/fraud/v1/model.tar.gz"))))
 
 
 def synth_with_nag(app: cdk.App, outdir: str) -> Synthesized:

@@ -9,6 +9,7 @@ then one ``bad(...)`` line: the construct, the field the error must name, and th
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -25,7 +26,7 @@ import constructs_lib
 from constructs_lib import ConfigurationError, TrafficHint
 from constructs_lib.errors import _short
 
-from .conftest import ARTIFACT, IMAGE, make_stack
+from .conftest import ARTIFACT, IMAGE, ROOT, make_stack
 
 ID = "Ep"
 PATH = f"Test/{ID}"
@@ -148,6 +149,17 @@ AS, BT, MM, VA = "AsyncEndpoint", "BatchTransform", "MultiModelEndpoint", "Varia
 MM_MODEL = {"image_uri": IMAGE, "model_data_url": "s3://tenant-models/scoring-v2/"}
 ICE, ICO = "InferenceComponentEndpoint", "InferenceComponent"
 
+
+def token(text: str = "{}") -> Make:
+    """A string with a CDK token in it (a parameter of the test's stack) where ``{}`` is."""
+    return Make(lambda s: text.format(cdk.CfnParameter(s, "Token").value_as_string),
+                f"<{text.format('${Token}')}>")
+
+
+NO_DOCKERFILE = Make(lambda s: {"kind": "asset", "directory": tempfile.mkdtemp()},
+                     "<a directory without a Dockerfile>")
+PIPELINE = [MODEL, {"image_uri": IMAGE, "model_data_url": "s3://models-bucket/b/model.tar.gz"}]
+
 CASES: list[Case] = [
     # The traffic hint on its own (errors name the model).
     bad(TH, "requests_per_month", requests_per_month=-1),
@@ -176,6 +188,49 @@ CASES: list[Case] = [
     bad(SL, "model.execution_role", SimpleNamespace(role_arn="arn:aws:iam::1:role/r"),
         model=nested(MODEL, execution_role=SimpleNamespace(role_arn="arn:aws:iam::1:role/r"))),
     bad(RT, "model", model=object()),
+    # Sources, tokens and pipelines (issue 17).
+    bad(RT, "model.image_uri", token("nginx:{}"), model=nested(MODEL, image_uri=token("nginx:{}"))),
+    bad(RT, "model.image", 5, model={"image": 5}),
+    bad(RT, "model.image.directory", NO_DOCKERFILE, model={"image": NO_DOCKERFILE}),
+    bad(RT, "model.image.framework", "tensorflow-serving",
+        model={"image": {"kind": "dlc", "framework": "tensorflow-serving", "version": "2"}}),
+    bad(RT, "model.image.version", "1.0", model={"image": {"kind": "dlc", "framework": "pytorch",
+                                                           "version": "1.0"}}),
+    bad(RT, "model.image.framework", token(), model={"image": {
+        "kind": "dlc", "framework": token(), "version": "2.6.0"}}),
+    bad(RT, "model.image.repository", "(missing)", model={"image": {"kind": "repository"}}),
+    bad(RT, "model.image.build_args.MODEL", token(), model={"image": {
+        "kind": "asset", "directory": str(ROOT / "stacks/assets/review_sentiment/container"),
+        "build_args": {"MODEL": token()}}}),
+    bad(RT, "model.model_data.url", "s3://models-bucket/llm",
+        model={"image_uri": IMAGE, "model_data": {"kind": "s3", "url": "s3://models-bucket/llm",
+                                                  "uncompressed": True}}),
+    bad(RT, "model.model_data.path", "/nonexistent/model.tar.gz",
+        model={"image_uri": IMAGE, "model_data": {"kind": "asset",
+                                                  "path": "/nonexistent/model.tar.gz"}}),
+    bad(RT, "model.model_data_url", token("https://{}/m.tar.gz"),
+        model=nested(MODEL, model_data_url=token("https://{}/m.tar.gz"))),
+    bad(RT, "model.containers", 1, model={"containers": [MODEL]}),
+    bad(RT, "model.containers", [MODEL] * 16, model={"containers": [MODEL] * 16}),
+    bad(RT, "model.containers[0].hostname", None,
+        model={"containers": PIPELINE, "inference_execution_mode": "Direct"}),
+    bad(RT, "model.inference_execution_mode", "Direct",
+        model=nested(MODEL, inference_execution_mode="Direct")),
+    bad(RT, "model.environment", token(), model=nested(MODEL, environment={token(): "x"})),
+    bad(RT, "endpoint_name", token("bad_{}"), endpoint_name=token("bad_{}")),
+    bad(RT, "instance_type", token(), instance_type=token()),
+    bad(RT, "container_startup_health_check_timeout_s",
+        container_startup_health_check_timeout_s=59),
+    bad(RT, "model_data_download_timeout_s", model_data_download_timeout_s=3601),
+    bad(RT, "routing_strategy", routing_strategy="PREFIX_AWARE"),
+    bad(RT, "inference_ami_version", inference_ami_version="al2-ami-sagemaker-inference-gpu-3-1"),
+    bad(RT, "inference_ami_version", "al2-ami-sagemaker-inference-neuron-2",
+        instance_type="ml.g5.xlarge", inference_ami_version="al2-ami-sagemaker-inference-neuron-2"),
+    bad(RT, "enable_ssm_access", enable_ssm_access="yes"),
+    bad(RT, "variants[0].inference_ami_version", "al2-ami-sagemaker-inference-gpu-2",
+        instance_type="ml.g5.xlarge", variants=[{
+            "name": "Cpu", "instance_type": "ml.c5.xlarge",
+            "inference_ami_version": "al2-ami-sagemaker-inference-gpu-2"}]),
     bad(RT, "traffic", traffic=5),
     bad(RT, "traffic.requests_per_month", NAN, traffic={"requests_per_month": NAN}),
     bad(SL, "traffic.avg_duration_ms", -1, traffic={"avg_duration_ms": -1}),
@@ -251,6 +306,8 @@ CASES: list[Case] = [
     bad(SL, "vpc", vpc={"vpc": NO_PRIVATE_SUBNETS}),
     bad(SL, "endpoint_name", endpoint_name="-leading-dash"),
     bad(SL, "(positional)", ("positional",), construct_id=(ID, "positional")),
+    bad(SL, "model.containers", 2, model={"containers": PIPELINE}),
+    bad(SL, "routing_strategy", routing_strategy="LEAST_OUTSTANDING_REQUESTS"),
     # AsyncEndpoint.
     bad(AS, "min_instances", 3, min_instances=3, max_instances=2),
     bad(AS, "max_instances", max_instances=0),
@@ -271,6 +328,13 @@ CASES: list[Case] = [
     bad(AS, "success_topic", success_topic="arn:aws:sns:us-east-1:123456789012:done"),
     bad(AS, "kms_key", kms_key=OTHER_APP_KEY),
     bad(AS, "max_instance", max_instance=2),
+    bad(AS, "model.inference_execution_mode", "Direct", model={
+        "containers": [nested(MODEL, hostname="a"), nested(MODEL, hostname="b")],
+        "inference_execution_mode": "Direct"}),
+    bad(AS, "inference_ami_version", "al2-ami-sagemaker-inference-neuron-2",
+        inference_ami_version="al2-ami-sagemaker-inference-neuron-2"),
+    bad(AS, "model_data_download_timeout_s", model_data_download_timeout_s=0),
+    bad(AS, "input_prefix", token("{}/in"), input_prefix=token("{}/in")),
     # BatchTransform.
     bad(BT, "schedule", "(missing)", schedule=DROP),
     bad(BT, "schedule", schedule="cron(0 2 * *)"),
@@ -287,6 +351,11 @@ CASES: list[Case] = [
     bad(BT, "split_type", split_type="Lines"),
     bad(BT, "schedule_time_zone", schedule_time_zone="not a zone"),
     bad(BT, "kms_key", instance_type="ml.m5.xlarge", kms_key="alias/my-key"),
+    bad(BT, "model.inference_execution_mode", "Direct", model={
+        "containers": [nested(MODEL, hostname="a"), nested(MODEL, hostname="b")],
+        "inference_execution_mode": "Direct"}),
+    bad(BT, "input_s3_uri", token("https://{}/in/"), input_s3_uri=token("https://{}/in/")),
+    bad(BT, "routing_strategy", routing_strategy="RANDOM"),
     # MultiModelEndpoint.
     bad(MM, "models_s3_prefix", models_s3_prefix="s3://tenant-models/scoring"),
     bad(MM, "models_s3_prefix", models_s3_prefix="tenant-models/scoring/"),
@@ -303,6 +372,11 @@ CASES: list[Case] = [
     bad(MM, "variant_weight", 0, variant_weight=0,
         variants=[{"name": "B", "weight": 0, "model": MM_MODEL}]),
     bad(MM, "model_data_url", model_data_url="s3://tenant-models/scoring/"),
+    bad(MM, "image_uri", token("nginx:{}"), image_uri=token("nginx:{}")),
+    bad(MM, "models_s3_prefix", token("s3://{}/scoring"), models_s3_prefix=token("s3://{}/scoring")),
+    bad(MM, "model_data_download_timeout_s", model_data_download_timeout_s=30),
+    bad(MM, "variants[0].model.containers", 2, variants=[{
+        "name": "B", "model": {"containers": [MM_MODEL, MM_MODEL]}}]),
     # Variant (add_variant on a RealTimeEndpoint "Host").
     bad(VA, "weight", weight=-1),
     bad(VA, "name", "AllTraffic", construct_id="AllTraffic"),
@@ -379,6 +453,12 @@ CASES: list[Case] = [
     bad(ICO, "model.image_uri", "nginx:latest", model=nested(MODEL, image_uri="nginx:latest")),
     bad(ICO, "max_copy", max_copy=2),
     bad(ICO, "(positional)", ("positional",), construct_id=(ID, "positional")),
+    bad(VA, "routing_strategy", routing_strategy="least"),
+    bad(VA, "inference_ami_version", "al2023-ami-sagemaker-inference-gpu-4-1",
+        inference_ami_version="al2023-ami-sagemaker-inference-gpu-4-1"),
+    bad(VA, "model.containers[1].hostname", None, model={"containers": [
+        nested(MODEL, hostname="a"), MODEL]}),
+    bad(RT, "variants.0.name", token("x_{}"), variants=({"name": token("x_{}")},)),
 ]
 
 

@@ -7,11 +7,11 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
-from aws_cdk.assertions import Annotations, Match, Template
+from aws_cdk.assertions import Match, Template
 
 from constructs_lib import BatchTransform, ConfigurationError, ModelSpec, TrafficHint
 
-from .conftest import IMAGE, make_stack
+from .conftest import IMAGE, has_note, make_stack
 
 NIGHTLY = TrafficHint(records_per_run=1_000_000, runs_per_month=30, avg_duration_ms=50)
 
@@ -187,8 +187,7 @@ def test_cost_metadata_on_the_state_machine_and_annotation(stack):
     assert sm["Metadata"]["ConstructsLib"] == {"path": "Test/Churn", "construct": "BatchTransform"}
     for other in t.find_resources("AWS::SageMaker::Model").values():
         assert "CostEstimate" not in other.get("Metadata", {})
-    Annotations.from_stack(stack).has_info(
-        "/Test/Churn", Match.string_like_regexp(r"^Estimated \$25\.28/month \(batch, us-east-1\)"))
+    has_note(stack, "/Test/Churn", r"^Estimated \$25\.28/month \(batch, us-east-1\)")
 
 
 @pytest.mark.parametrize(("overrides", "field", "allowed"), [

@@ -186,3 +186,34 @@ def test_an_inference_component_referenced_from_another_stack_becomes_an_export(
     assert sum("Export" in o for o in exports.values()) == 2  # the endpoint, the component
     caller_resources = json.dumps(assembly.get_stack_by_name("Caller").template)
     assert caller_resources.count("Fn::ImportValue") == 2
+
+
+def test_an_artifact_bucket_and_an_image_repository_of_another_stack_are_imported():
+    from aws_cdk import aws_ecr as ecr
+    from aws_cdk import aws_s3 as s3
+
+    from constructs_lib import ContainerImage, ModelData
+
+    app = cdk.App()
+    env = cdk.Environment(account="123456789012", region="us-east-1")
+    shared = cdk.Stack(app, "Shared", env=env)
+    serving = cdk.Stack(app, "Serving", env=env)
+    bucket = s3.Bucket(shared, "Artifacts")
+    repo = ecr.Repository(shared, "Images")
+    RealTimeEndpoint(serving, "Rt", instance_type="ml.m5.large", traffic=TRAFFIC, model=ModelSpec(
+        image=ContainerImage.from_repository(repo, "v1"),
+        model_data=ModelData.from_bucket(bucket, "fraud/v2/model.tar.gz")))
+    assembly = app.synth()
+    exported = {o["Export"]["Name"]: o["Value"] for o in
+                assembly.get_stack_by_name("Shared").template["Outputs"].values()}
+    template = assembly.get_stack_by_name("Serving").template
+    [policy] = [r["Properties"]["PolicyDocument"] for r in template["Resources"].values()
+                if r["Type"] == "AWS::IAM::ManagedPolicy"]
+    imports = json.dumps(policy)
+    # The role pulls from that repository and reads that object, through the exports.
+    used = [name for name in exported if name in imports]
+    assert {json.dumps(exported[n]) for n in used} >= {
+        json.dumps({"Fn::GetAtt": [k, "Arn"]}) for k, r in
+        assembly.get_stack_by_name("Shared").template["Resources"].items()
+        if r["Type"] in ("AWS::S3::Bucket", "AWS::ECR::Repository")}
+    assert '"/fraud/v2/model.tar.gz"' in imports

@@ -44,6 +44,8 @@ def test_cdk_synth_prints_estimates_and_report_reads_them(tmp_path):
     assert "(async, us-east-1)" in text and "DocumentProcessing/Extractor" in text
     assert "(batch, us-east-1)" in text and "NightlyScoring/ChurnScoring" in text
     assert "end-of-life" not in text  # jsii runs on Node 24, not the machine's Node 20
+    assert_reads_as_information(text)
+    assert "feature flags are not configured" not in text  # cdk.json has `cdk init`'s flags
     report = subprocess.run([sys.executable, "-m", "constructs_lib.cost", "report", str(out)],
                             capture_output=True, text=True, check=True, cwd=ROOT).stdout
     assert "`InternalTool/Summariser` | serverless" in report
@@ -67,3 +69,18 @@ def test_a_region_the_book_lacks_synthesizes_unpriced_and_strict_mode_fails_it(t
                             capture_output=True, text=True, env=cli_env(), timeout=300)
     assert strict.returncode != 0
     assert "context 'cost:require-prices' is true" in strict.stdout + strict.stderr
+
+
+def assert_reads_as_information(text: str) -> None:
+    """What the user reads at synth: each estimate, variant share and consolidation as a plain
+    `INFO` line and its construct path, with no acknowledgement hint and no jsii runtime file
+    as a location; the cheaper-alternative warning with the id that really acknowledges it."""
+    lines = text.splitlines()
+    infos = [i for i, line in enumerate(lines) if line.startswith("INFO ")]
+    assert infos, text
+    for i in infos:
+        assert lines[i + 1].startswith("   ") and "/" in lines[i + 1], lines[i:i + 2]
+        assert i + 2 == len(lines) or not lines[i + 2].strip().startswith("Acknowledge"), (
+            lines[i:i + 3])
+    assert "info-annotation" not in text and "program.js" not in text, text
+    assert "Acknowledge with 'Annotation::constructs-lib:cheaper-alternative'" in text

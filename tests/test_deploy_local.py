@@ -17,11 +17,22 @@ the two ``AWS::SageMaker::InferenceComponent`` resources (and their scaling targ
 and wake-up alarms) without creating them, so those are checked in the template
 (``TEMPLATE_ONLY`` in tests/deployed.py) and against the CloudFormation schema by cfn-lint
 (tests/test_cfn_lint.py).
+
+A stack that builds a container image (a ``DockerImageAsset``: ReviewSentiment) cannot be
+deployed with ``cdk deploy`` here: there is no Docker daemon to build the image, and nothing to
+push it with. What this test does instead, and checks: the asset manifest (the image's build
+directory holds its Dockerfile; its destination is the bootstrap repository, which exists, at
+the tag the model's ``Image`` names; the image was not pushed), then the file assets published
+to the bootstrap bucket as ``cdk deploy`` publishes them and the template created with
+CloudFormation as it is (moto does not pull images), and every resource checked as for the
+other stacks: the model names the asset image and reads the uploaded ``model.tar.gz``.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +44,14 @@ from stacks.canary_rollout import CTX_SHADOW_WEIGHT
 from stacks.fraud_check import CTX_DATA_CAPTURE, CTX_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE
 
 from .deployed import CREATED, TEMPLATE_ONLY, Ctx, moto_creates
-from .local_aws import REGION, LocalAws, assert_loopback
+from .local_aws import (
+    REGION,
+    LocalAws,
+    assembly,
+    assert_loopback,
+    deploy_without_building_images,
+    needs_docker,
+)
 
 pytestmark = pytest.mark.deploy
 
@@ -121,14 +139,24 @@ def test_bootstrap_deploy_update_destroy(local_aws: LocalAws, tmp_path: Path) ->
     aws.cdk("bootstrap", f"aws://{MOTO_ACCOUNT}/{REGION}", output=tmp_path / "bootstrap")
     assert aws.client("ssm").get_parameter(Name="/cdk-bootstrap/hnb659fds/version")
 
-    # 1. Every example stack, as the README's synth builds it.
+    # 1. Every example stack, as the README's synth builds it: with cdk deploy, except those that
+    # build a container image (no Docker here; see the module docstring and check_image_stack).
     out = tmp_path / "deploy"
-    aws.cdk(*DEPLOY, "--all", output=out)
+    aws.cdk("synth", "--quiet", output=out)
+    synthesized = assembly(out)
+    assert set(synthesized) == set(stacks)
+    images = [name for name, stack in synthesized.items() if needs_docker(stack)]
+    assert images == ["ReviewSentiment"]
+    aws.cdk(*DEPLOY, *[s for s in stacks if s not in images], output=out)
+    for name in images:
+        deploy_without_building_images(aws, name, synthesized[name], out)
     deployed = {s["StackName"] for s in aws.client("cloudformation").describe_stacks()["Stacks"]}
     assert deployed == {"CDKToolkit", *stacks}
     physical = {stack: check_stack(aws, stack, template_of(out, stack), seen) for stack in stacks}
     assert len(sm.list_endpoints()["Endpoints"]) == sum(
         len(endpoints_of(template_of(out, s), physical[s])) for s in stacks)
+    for name in images:
+        check_image_stack(aws, synthesized[name], out, physical[name])
 
     # 2. Updates of the fraud-check API in place: data capture on (a new retained bucket and a
     # new endpoint config), then another instance type (another endpoint config).
@@ -213,6 +241,33 @@ def test_bootstrap_deploy_update_destroy(local_aws: LocalAws, tmp_path: Path) ->
     assert not sm.list_models()["Models"]
     for bucket in seen.marked_buckets:
         assert s3.get_object(Bucket=bucket, Key=MARKER_KEY)["Body"].read() == b"kept"
+
+
+def check_image_stack(aws: LocalAws, stack: dict[str, Any], out: Path,
+                      physical: dict[str, str]) -> None:
+    """A stack with a container image asset, deployed without building it: its asset manifest,
+    and the deployed model's image and model data against it."""
+    template = json.loads(stack["template"].read_text())
+    [model_id] = [lid for lid, r in template["Resources"].items()
+                  if r["Type"] == "AWS::SageMaker::Model"]
+    model = aws.client("sagemaker").describe_model(ModelName=physical[model_id].split("/")[-1])
+    container = model["PrimaryContainer"]
+    [image] = stack["assets"]["dockerImages"].values()
+    build = out / image["source"]["directory"]
+    assert (build / image["source"].get("dockerFile", "Dockerfile")).is_file()
+    [destination] = image["destinations"].values()
+    repository = destination["repositoryName"].replace("${AWS::AccountId}", MOTO_ACCOUNT) \
+        .replace("${AWS::Region}", REGION)
+    assert container["Image"] == (f"{MOTO_ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{repository}:"
+                                  f"{destination['imageTag']}")
+    ecr = aws.client("ecr")
+    assert ecr.describe_repositories(repositoryNames=[repository])["repositories"]  # bootstrap's
+    # Not pushed: building it needs the Docker daemon this machine does not have.
+    assert not ecr.list_images(repositoryName=repository)["imageIds"]
+    bucket, key = container["ModelDataUrl"].removeprefix("s3://").split("/", 1)
+    artifact = aws.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+    with tarfile.open(fileobj=io.BytesIO(artifact), mode="r:gz") as tar:
+        assert "weights.json" in tar.getnames()
 
 
 @pytest.mark.parametrize("url", ["https://sagemaker.us-east-1.amazonaws.com",

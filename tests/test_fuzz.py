@@ -528,6 +528,105 @@ def test_variant_configs(config: tuple[dict[str, Any], bool]) -> None:
     check(build, valid, "Variant")
 
 
+LLM_BREAKS = ["startup_timeout", "download_timeout", "routing", "ami", "hostname",
+              "duplicate_hostname", "containers", "uncompressed_object"]
+GPU_AMIS = ["al2-ami-sagemaker-inference-gpu-2", "al2-ami-sagemaker-inference-gpu-3-1",
+            "al2023-ami-sagemaker-inference-gpu-4-1"]
+NEURON_AMI = "al2-ami-sagemaker-inference-neuron-2"
+PARAMETER = "<a CfnParameter of the stack>"
+"""Replaced, when the construct is built, by a parameter's value: a bare token."""
+
+
+@st.composite
+def container_configs(draw: st.DrawFn, hostname: str | None) -> dict[str, Any]:
+    image = draw(st.sampled_from(["literal", "dlc", "parameter"]))
+    container: dict[str, Any] = {
+        "literal": {"image_uri": IMAGE},
+        "dlc": {"image": {"kind": "dlc", "framework": "pytorch", "version": "2.6.0",
+                          "processor": "cpu"}},
+        "parameter": {"image_uri": PARAMETER}}[image]
+    data = draw(st.sampled_from(["none", "object", "uncompressed", "parameter"]))
+    if data == "object":
+        container["model_data_url"] = ARTIFACT
+    elif data == "uncompressed":
+        container["model_data"] = {"kind": "s3", "url": "s3://llm-weights/llama/",
+                                   "uncompressed": True}
+    elif data == "parameter":
+        container["model_data_url"] = PARAMETER
+    if hostname is not None:
+        container["hostname"] = hostname
+    return container
+
+
+@st.composite
+def llm_configs(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
+    """A real-time endpoint with sources, token URIs, 1-15 containers and the LLM variant
+    options; one rule broken at a time."""
+    broken = draw(st.none() | st.sampled_from(LLM_BREAKS))
+    instance_type = draw(st.sampled_from(["ml.g5.xlarge", "ml.g5.2xlarge", "ml.inf2.xlarge",
+                                          "ml.m5.large", "ml.c5.xlarge"]))
+    count = draw(st.sampled_from([1, 1, 2, 3, 15]))
+    direct = count > 1 and draw(st.booleans())
+    named = direct or (count > 1 and draw(st.booleans()))
+    containers = [draw(container_configs(f"c{i}" if named else None)) for i in range(count)]
+    props: dict[str, Any] = {
+        "instance_type": instance_type,
+        "traffic": {"requests_per_month": draw(st.floats(0, 1e7)),
+                    "avg_duration_ms": draw(st.floats(1, 60_000))},
+        "container_startup_health_check_timeout_s": draw(st.none() | st.integers(60, 3600)),
+        "model_data_download_timeout_s": draw(st.none() | st.integers(60, 3600)),
+        "routing_strategy": draw(st.sampled_from([None, "LEAST_OUTSTANDING_REQUESTS", "RANDOM"])),
+        "enable_ssm_access": draw(st.booleans()),
+    }
+    if instance_type.startswith("ml.g"):
+        props["inference_ami_version"] = draw(st.none() | st.sampled_from(GPU_AMIS))
+    elif instance_type.startswith("ml.inf2"):
+        props["inference_ami_version"] = draw(st.sampled_from([None, NEURON_AMI]))
+    if broken == "startup_timeout":
+        props["container_startup_health_check_timeout_s"] = draw(st.sampled_from([0, 59, 3601]))
+    elif broken == "download_timeout":
+        props["model_data_download_timeout_s"] = draw(st.sampled_from([-1, 59, 7200]))
+    elif broken == "routing":
+        props["routing_strategy"] = draw(st.sampled_from(["PREFIX_AWARE", "least", ""]))
+    elif broken == "ami":
+        props["inference_ami_version"] = (GPU_AMIS[0] if not instance_type.startswith("ml.g")
+                                          else NEURON_AMI)
+    elif broken == "hostname":
+        direct = True
+        containers = [draw(container_configs(None)) for _ in range(max(count, 2))]
+    elif broken == "duplicate_hostname":
+        containers = [draw(container_configs("same")) for _ in range(max(count, 2))]
+    elif broken == "containers":
+        containers = [draw(container_configs(None)) for _ in range(16)]
+    elif broken == "uncompressed_object":
+        containers[0] = {**containers[0], "model_data_url": None, "model_data": {
+            "kind": "s3", "url": "s3://llm-weights/llama/model.safetensors", "uncompressed": True}}
+    if len(containers) == 1:
+        props["model"] = containers[0]
+    else:
+        props["model"] = {"containers": containers,
+                          "inference_execution_mode": "Direct" if direct else "Serial"}
+    return props, broken is None
+
+
+def with_parameters(value: Any, stack: cdk.Stack) -> Any:
+    """``value`` with each :data:`PARAMETER` replaced by a new parameter's value."""
+    if value == PARAMETER:
+        return cdk.CfnParameter(stack, f"P{len(stack.node.children)}").value_as_string
+    if isinstance(value, dict):
+        return {k: with_parameters(v, stack) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_parameters(v, stack) for v in value]
+    return value
+
+
+@given(llm_configs())
+def test_llm_hosting_configs(config: tuple[dict[str, Any], bool]) -> None:
+    props, valid = config
+    check(lambda s: RealTimeEndpoint(s, "Ep", **with_parameters(props, s)), valid,
+          "RealTimeEndpoint (sources, pipelines, LLM options)")
+
+
 ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10, 10**12)
 
 

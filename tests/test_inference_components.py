@@ -25,7 +25,7 @@ from constructs_lib.cost.inference_components import IC_OPTION, InferenceCompone
 from constructs_lib.cost.workload import Workload
 from constructs_lib.pricing.price_book import PriceBook, load_price_book
 
-from .conftest import make_stack
+from .conftest import has_note, make_stack
 
 LMI = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.29.0-lmi11.0.0-cu124"
 G5_12XL = 7.09  # USD per hour, us-east-1, the packaged price book
@@ -275,7 +275,7 @@ def test_always_on_is_quoted_and_far_above_scaled_to_zero(stack):
     assert ep.always_on_usd == round(730 * G5_12XL, 2)  # one instance holds both copies
     assert ep.always_on_usd > 2 * est.monthly_usd
     saving = ep.always_on_usd - est.monthly_usd
-    Annotations.from_stack(stack).has_info("/Test/Fleet", Match.string_like_regexp(
+    has_note(stack, "/Test/Fleet", (
         rf"Scale to zero: \${est.monthly_usd:,.2f}/month scaled to zero; always on it would "
         rf"cost \$5,175\.70/month: saves \${saving:,.2f}/month \(56%\)"))
 
@@ -284,7 +284,7 @@ def test_each_component_has_its_share_and_its_own_annotation(stack):
     ep = fleet(stack)
     shares = [c.cost_estimate.monthly_usd for c in ep.components]
     assert sum(shares) == pytest.approx(ep.cost_estimate.monthly_usd, abs=0.02)
-    Annotations.from_stack(stack).has_info("/Test/Fleet/chat", Match.string_like_regexp(
+    has_note(stack, "/Test/Fleet/chat", (
         rf"Inference component chat: \${shares[0]:,.2f}/month .*counted in the endpoint"))
     meta = resources(stack, "AWS::SageMaker::Endpoint")
     [endpoint] = meta.values()

@@ -12,7 +12,7 @@ from constructs_lib import (
     TrafficHint,
 )
 
-from .conftest import IMAGE
+from .conftest import IMAGE, has_note
 
 PREFIX = "s3://tenant-models/scoring/"
 
@@ -91,7 +91,7 @@ def test_dedicated_alternative_and_consolidation_annotation(stack):
     # each dedicated: 148.92 + its single-model 4 GB volume (0.56) = 149.48
     assert dedicated.monthly_usd == pytest.approx(3 * 149.48)  # 448.44
     assert ep.consolidation_saving_usd == round(448.44 - 151.16, 2)
-    Annotations.from_stack(stack).has_info("/Test/Mm", Match.string_like_regexp(
+    has_note(stack, "/Test/Mm", (
         r"Consolidation: 3 models on one fleet cost \$151\.16/month; 3 dedicated real-time "
         r"endpoints would cost \$448\.44/month: saves \$297\.28/month \(66%\)"))
     meta = next(iter(Template.from_stack(stack).find_resources(

@@ -15,7 +15,7 @@ from constructs_lib import (
     TrafficHint,
 )
 
-from .conftest import IMAGE, make_stack
+from .conftest import IMAGE, has_note, make_stack
 
 
 def endpoint(stack, **overrides):
@@ -207,8 +207,7 @@ def test_cost_metadata_matches_cost_estimate_and_annotation(stack):
 
 def test_info_annotation_when_no_alternative_saves_enough(stack):
     endpoint(stack, traffic=TrafficHint(requests_per_month=100e6, avg_duration_ms=10))
-    Annotations.from_stack(stack).has_info(
-        "/Test/Ep", Match.string_like_regexp(r"^Estimated \$\d+\.\d\d/month \(realtime"))
+    has_note(stack, "/Test/Ep", r"^Estimated \$\d+\.\d\d/month \(realtime")
     assert not Annotations.from_stack(stack).find_warning("/Test/Ep", Match.any_value())
 
 

@@ -31,6 +31,7 @@ def test_report_has_every_example_endpoint_with_template_figures(cdk_out):
         ("InternalTool", "InternalTool/Summariser", "serverless"),
         ("NightlyScoring", "NightlyScoring/ChurnScoring", "batch"),
         ("PerCustomerModels", "PerCustomerModels/CustomerScoring", "multimodel"),
+        ("ReviewSentiment", "ReviewSentiment/Scorer", "realtime"),
         ("SharedLlmFleet", "SharedLlmFleet/LlmFleet", "inference_components"),
         ("WrongKindDemo", "WrongKindDemo/DocumentTagger", "realtime"),
     ]

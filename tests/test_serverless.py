@@ -8,7 +8,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import ConfigurationError, ModelSpec, ServerlessEndpoint, TrafficHint
 
-from .conftest import IMAGE
+from .conftest import IMAGE, has_note
 
 
 def endpoint(stack, **overrides):
@@ -66,7 +66,7 @@ def test_cost_metadata_matches_estimate(stack):
     assert meta["Metadata"]["CostEstimate"] == ep.cost_estimate.to_metadata()
     assert meta["Metadata"]["CostEstimate"]["monthly_usd"] == 0.27
     assert meta["Metadata"]["CostEstimate"]["kind"] == "serverless"
-    Annotations.from_stack(stack).has_info("/Test/Ep", Match.string_like_regexp(
+    has_note(stack, "/Test/Ep", (
         r"^Estimated \$0\.27/month \(serverless, us-east-1\)"))
 
 

@@ -6,16 +6,18 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from stacks import build_app
 
+from .conftest import example_context
+
 
 @pytest.fixture(scope="module")
 def stacks():
-    app = cdk.App()
+    app = cdk.App(context=example_context())  # as `cdk synth` builds it (cdk.json's flags)
     return {s.stack_name: s for s in build_app(app)}
 
 
 @pytest.mark.parametrize("name", ["FraudCheckApi", "InternalTool", "DocumentProcessing",
                                   "NightlyScoring", "WrongKindDemo", "PerCustomerModels",
-                                  "CanaryRollout", "SharedLlmFleet"])
+                                  "CanaryRollout", "ReviewSentiment", "SharedLlmFleet"])
 def test_stack_template_snapshot(stacks, name, snapshot_json):
     assert Template.from_stack(stacks[name]).to_json() == snapshot_json
 
@@ -140,3 +142,27 @@ def test_shared_llm_fleet_scales_to_zero_at_night_far_below_always_on(stacks):
     t.has_resource_properties("AWS::SageMaker::EndpointConfig", {"ProductionVariants": [
         Match.object_like({"InstanceType": "ml.g5.12xlarge", "ManagedInstanceScaling": {
             "Status": "ENABLED", "MinInstanceCount": 0, "MaxInstanceCount": 2}})]})
+
+
+def test_review_sentiment_ships_its_own_container_and_model_as_assets(stacks):
+    stack = stacks["ReviewSentiment"]
+    scorer = stack.scorer
+    assert scorer.cost_estimate.kind == "realtime"
+    assert scorer.cost_estimate.cheapest_alternative is None  # steady, busy: real-time wins
+    image = scorer.node.find_child("ModelImage")
+    data = scorer.node.find_child("ModelData")
+    t = Template.from_stack(stack).to_json()
+    [model] = [r["Properties"] for r in t["Resources"].values()
+               if r["Type"] == "AWS::SageMaker::Model"]
+    assert stack.resolve(image.image_uri) == model["PrimaryContainer"]["Image"]
+    assert stack.resolve(data.s3_object_url) == model["PrimaryContainer"]["ModelDataUrl"]
+    [policy] = [r["Properties"]["PolicyDocument"] for r in t["Resources"].values()
+                if r["Type"] == "AWS::IAM::ManagedPolicy"]
+    by_sid = {s["Sid"]: s for s in policy["Statement"] if "Sid" in s}
+    assert by_sid["PullModelImage"]["Resource"] == stack.resolve(image.repository.repository_arn)
+    assert by_sid["ReadModelArtifact"]["Resource"] == stack.resolve(
+        data.bucket.arn_for_objects(data.s3_object_key))
+    [variant] = [r["Properties"]["ProductionVariants"][0] for r in t["Resources"].values()
+                 if r["Type"] == "AWS::SageMaker::EndpointConfig"]
+    assert variant["RoutingConfig"] == {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"}
+    assert variant["ContainerStartupHealthCheckTimeoutInSeconds"] == 300

@@ -11,7 +11,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Annotations, Match, Template
+from aws_cdk.assertions import Template
 
 from constructs_lib import (
     AutoscalingOptions,
@@ -24,7 +24,7 @@ from constructs_lib import (
     TrafficHint,
 )
 
-from .conftest import ARTIFACT, IMAGE
+from .conftest import ARTIFACT, IMAGE, has_note
 
 MODEL = ModelSpec(image_uri=IMAGE, model_data_url=ARTIFACT)
 GB_SECOND = 2e-05  # us-east-1 serverless, per GB-second (the packaged book)
@@ -75,7 +75,7 @@ def test_entry_replaces_the_hint_field_by_field_for_the_estimate_only(tmp_path):
     assert ep.props.traffic.requests_per_month == 5000  # the construct's props are the code's
     [endpoint] = Template.from_stack(stack).find_resources("AWS::SageMaker::Endpoint").values()
     assert endpoint["Metadata"]["CostEstimate"] == estimate.to_metadata()
-    Annotations.from_stack(stack).has_info("/Test/Tool", Match.string_like_regexp(
+    has_note(stack, "/Test/Tool", (
         r"^Estimated \$0\.72/month \(serverless, us-east-1\): Serverless inference .* \[traffic "
         r"from usage file .*usage\.json: requests_per_month, avg_duration_ms; \$0\.27/month with "
         r"the hint in code\]"))

@@ -20,7 +20,7 @@ from constructs_lib import (
     Variant,
 )
 
-from .conftest import IMAGE, make_stack
+from .conftest import IMAGE, has_note, make_stack
 
 V1 = ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/churn/v1/model.tar.gz")
 V2 = ModelSpec(image_uri=IMAGE, model_data_url="s3://models-bucket/churn/v2/model.tar.gz")
@@ -73,9 +73,7 @@ def test_each_variant_priced_on_its_weight_share_and_summed(stack):
     assert est.monthly_usd == round(2 * (730 * 0.115 + 4 * 0.14), 2)
     assert v.cost_estimate.monthly_usd == round(730 * 0.115 + 4 * 0.14, 2)
     assert any("weight 0.1: 10% of requests" in a for a in est.assumptions)
-    Annotations.from_stack(stack).has_info(
-        "/Test/Ep/Canary",
-        Match.string_like_regexp(r"^Variant Canary \(weight 0.1, 10% of requests\): \$84\.51"))
+    has_note(stack, "/Test/Ep/Canary", r"^Variant Canary \(weight 0.1, 10% of requests\): \$84\.51")
 
 
 def test_variant_added_after_first_estimate_is_counted_at_synth(stack):
@@ -98,8 +96,7 @@ def test_shadow_variant_counted_and_said_to_serve_no_responses(stack):
                    for line in ep.cost_estimate.lines)
     assert any("shadow: receives a copy of 50% of requests and serves no responses" in a
                for a in ep.cost_estimate.assumptions)
-    Annotations.from_stack(stack).has_info(
-        "/Test/Ep/Shadow", Match.string_like_regexp("serves no responses"))
+    has_note(stack, "/Test/Ep/Shadow", "serves no responses")
 
 
 def test_variant_autoscaling_targets_its_own_variant(stack):

@@ -5,8 +5,9 @@ the construct's path in every error, before any node exists (``spec.base.validat
 The construct is priced then too, built by its subclass (:meth:`PricedConstruct._build`), and
 priced again at synth by the stack's aspect (``surface.py``), so that later changes count: the
 estimate goes into the template (``Metadata.CostEstimate`` on the main resource), into ``cdk
-synth`` output (an info annotation, or a warning when a feasible alternative saves at least
-``cost:warn-saving-share``), and the construct's own budget is enforced.
+synth`` output (a plain information line, ``notes.py``, or a warning annotation when a
+feasible alternative saves at least ``cost:warn-saving-share``), and the construct's own
+budget is enforced.
 
 A price the book lacks (a region, an instance type) leaves the estimate unpriced rather than
 failing: the construct synthesizes, and the annotation is a warning (``constructs-lib:unpriced``)
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import aws_cdk as cdk
@@ -40,8 +42,10 @@ from ..spec.base import validate_keywords
 from ..spec.hosting import PricedProps
 from . import surface
 from .context import cost_context, remember
+from .notes import note
 from .paths import check_same_app, construct_path
 from .surface import BUDGET_UNKNOWN_ID
+from .tokens import dlc_region_problems, has_tokens, resolved_check
 
 __all__ = ["BUDGET_UNKNOWN_ID", "CAPACITY_WARNING_ID", "SOURCE_KEY", "UNPRICED_ID", "USAGE_FILE_ID",
            "WARNING_ID", "PricedConstruct"]
@@ -85,9 +89,13 @@ class PricedConstruct(Construct, Generic[P]):
         check_same_app(scope, path, kind, validated)
         context = cost_context(scope, path, kind)
         usage = None if context.usage is None else context.usage.claim(path)
+        problems = dlc_region_problems(validated, context.region)
+        if problems:
+            raise ConfigurationError(path, problems, kind=kind)
         preflight = self._preflight(scope, path, validated)
         estimate = _priced(lambda: with_drift(
-            lambda p: with_alarms(self._price(p, context.pricing), p.alarm_plan, context.pricing),
+            lambda p: with_alarms(_noted(self._price(p, context.pricing), p), p.alarm_plan,
+                                  context.pricing),
             validated, usage, "" if context.usage is None else context.usage.file.name, path,
             kind), path, kind)
         super().__init__(scope, construct_id)
@@ -102,6 +110,8 @@ class PricedConstruct(Construct, Generic[P]):
         self._priced: tuple[int, PricedProps, CostEstimate] = (0, validated, estimate)
         self._at_synth: list[Callable[[], None]] = []
         self._annotations_of: cdk.Annotations | None = None
+        if has_tokens(validated):
+            self._at_synth.append(resolved_check(self, validated, path, kind))
         self._main = self._build(preflight)
         self.node.default_child = self._main  # the escape hatch CDK users reach for first
         surface.register(self, context.stack, self._main, context.budget, context.stale_prices)
@@ -148,9 +158,9 @@ class PricedConstruct(Construct, Generic[P]):
             path, kind, usage = self.construct_path, type(self).__name__, self.cost_context.usage
             pricing = self.cost_context.pricing
             estimate = _priced(lambda: with_drift(
-                lambda p: with_alarms(self._estimate(p), p.alarm_plan, pricing), self.props,
-                self.usage_entry, "" if usage is None else usage.file.name, path, kind),
-                path, kind)
+                lambda p: with_alarms(_noted(self._estimate(p), p), p.alarm_plan, pricing),
+                self.props, self.usage_entry, "" if usage is None else usage.file.name, path,
+                kind), path, kind)
             self._priced = (self._revision, self.props, estimate)
         return estimate
 
@@ -190,7 +200,7 @@ class PricedConstruct(Construct, Generic[P]):
         elif alternative is not None:
             annotations.add_warning_v2(WARNING_ID, _warning_text(estimate, alternative))
         else:
-            annotations.add_info(estimate.summary())
+            note(self, estimate.summary())
         for shortfall in estimate.warnings:
             annotations.add_warning_v2(CAPACITY_WARNING_ID, shortfall)
         self._annotate(estimate)
@@ -220,6 +230,16 @@ def _priced(price: Callable[[], CostEstimate], path: str, kind: str) -> CostEsti
     except PriceNotFoundError as error:
         raise ConfigurationError.single(path, error.field, error.value, str(error),
                                         kind=kind) from None
+
+
+def _noted(estimate: CostEstimate, props: PricedProps) -> CostEstimate:
+    """The estimate, saying that a multi-container model is priced as one fleet."""
+    model = getattr(props, "model", None)
+    if model is None or not getattr(model, "containers", ()):
+        return estimate
+    text = (f"{len(model.containers)} containers ({model.inference_execution_mode}) share each "
+            "instance: priced as one fleet")
+    return replace(estimate, assumptions=(*estimate.assumptions, text))
 
 
 def _warning_text(estimate: CostEstimate, alt: Alternative) -> str:

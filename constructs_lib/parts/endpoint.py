@@ -19,6 +19,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from ..spec.deployment import BlueGreenDeployment, Canary, Linear, RollingDeployment
+from ..spec.instance_options import InstanceOptions
 
 __all__ = ["EndpointResources", "deployment_config", "instance_variant", "managed_variant"]
 
@@ -37,12 +38,30 @@ class _Variants:
 
 
 def instance_variant(*, name: str, model_name: str, instance_type: str, instance_count: int,
-                     weight: float, volume_size_gb: int | None = None) -> Variant:
-    """A production variant on instances; ``volume_size_gb`` sets ``VolumeSizeInGB`` (None:
-    SageMaker's default volume for the type, the property left out)."""
-    return Variant(variant_name=name, model_name=model_name, instance_type=instance_type,
-                   initial_instance_count=instance_count, initial_variant_weight=weight,
-                   volume_size_in_gb=volume_size_gb)
+                     weight: float, options: InstanceOptions | None = None,
+                     defaults: InstanceOptions | None = None,
+                     volume_size_gb: int | None = None) -> Variant:
+    """A production variant on instances, with its instance ``options`` (each one unset taken
+    from ``defaults``: an added variant's are the endpoint's); ``volume_size_gb`` sets
+    ``VolumeSizeInGB`` (None: SageMaker's default volume for the type, the property left out;
+    never inherited: a variant may run on a type with local NVMe storage)."""
+
+    def option(name: str) -> Any:
+        value = None if options is None else getattr(options, name)
+        return value if value is not None or defaults is None else getattr(defaults, name)
+
+    routing = option("routing_strategy")
+    return Variant(
+        variant_name=name, model_name=model_name, instance_type=instance_type,
+        initial_instance_count=instance_count, initial_variant_weight=weight,
+        container_startup_health_check_timeout_in_seconds=option(
+            "container_startup_health_check_timeout_s"),
+        model_data_download_timeout_in_seconds=option("model_data_download_timeout_s"),
+        routing_config=None if routing is None else
+        sagemaker.CfnEndpointConfig.RoutingConfigProperty(routing_strategy=routing),
+        inference_ami_version=option("inference_ami_version"),
+        enable_ssm_access=True if option("enable_ssm_access") else None,
+        volume_size_in_gb=volume_size_gb)
 
 
 def managed_variant(*, name: str, instance_type: str, min_instances: int, max_instances: int

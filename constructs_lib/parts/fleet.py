@@ -17,14 +17,12 @@ from constructs import Construct
 from ..cost.fleet import VariantSpec
 from ..spec.hosting import FleetProps
 from ..spec.instances import local_nvme
-from ..spec.model import ModelSpec
 from ..spec.traffic import TrafficHint
 from ..spec.variant import VariantOptions
 from . import compliance as nag
 from .alarms import rollback_alarms
 from .compliance import Compliance
 from .endpoint import EndpointResources, Variant, instance_variant
-from .model import Container
 from .scaling import variant_scaling
 from .storage import SecureTopic
 
@@ -50,13 +48,16 @@ def variant_spec(options: VariantOptions, host: FleetProps) -> VariantSpec:
 
 @dataclass(frozen=True)
 class ModelOptions:
-    """How every model of the fleet is built: its container from a ModelSpec, the VPC and
-    network isolation it runs with, and whether the role reads a prefix (multi-model)."""
+    """How every model of the fleet is built: the VPC and network isolation it runs with, and
+    (multi-model) the cache setting of its one ``MultiModel`` container."""
 
-    container: Callable[[ModelSpec], Container]
     vpc_config: sagemaker.CfnModel.VpcConfigProperty | None = None
     network_isolation: bool = False
-    multi_model: bool = False
+    multi_model_cache: str | None = None
+
+    @property
+    def multi_model(self) -> bool:
+        return self.multi_model_cache is not None
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Fleet:
         primary = instance_variant(name=props.variant_name, model_name=model.attr_model_name,
                                    instance_type=props.instance_type,
                                    instance_count=props.initial_instance_count,
-                                   weight=props.variant_weight,
+                                   weight=props.variant_weight, options=props,
                                    volume_size_gb=props.volume_size_gb)
         if props.kms_key is None:
             compliance.acknowledge(nag.ENDPOINT_CONFIG_KMS, nag.no_kms_reason(

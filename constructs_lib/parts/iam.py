@@ -17,9 +17,9 @@ import jsii
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ..spec.model import ModelSpec, parse_s3_uri
 from . import compliance as nag
 from .compliance import Compliance
+from .sources import Access
 
 __all__ = [
     "ManagedRole",
@@ -127,31 +127,30 @@ class ManagedRole:
         return self._imported
 
 
-def execution_statements(model: ModelSpec, *, partition: str, region: str, account: str,
-                         vpc: bool, artifact_prefix: str | None,
-                         compliance: Compliance) -> list[dict[str, Any]]:
-    """Pull the model's image, read its artifact (the object, or the prefix when the URL ends in
-    '/'), write its logs and metrics, attach to a VPC; wildcards explained to ``compliance``."""
-    image_account, image_region, repo = model.ecr_repository
+def execution_statements(access: Access, *, partition: str, region: str, account: str,
+                         vpc: bool, compliance: Compliance) -> list[dict[str, Any]]:
+    """Pull the model's images (their repositories only), read its artifacts (the objects, or
+    the prefixes, listing only those), decrypt them with their buckets' keys, write its logs
+    and metrics, attach to a VPC; wildcards explained to ``compliance``."""
     ecr_login = compliance.explain(
         statement(["ecr:GetAuthorizationToken"], ["*"], sid="EcrLogin"), nag.REASON_ECR_LOGIN)
     out = [
-        statement(ECR_PULL_ACTIONS,
-                  [f"arn:{partition}:ecr:{image_region}:{image_account}:repository/{repo}"],
-                  sid="PullModelImage"),
+        statement(ECR_PULL_ACTIONS, access.repositories, sid="PullModelImage"),
         ecr_login,  # GetAuthorizationToken has no resource-level permissions: AWS requires "*".
     ]
-    source = artifact_prefix or model.model_data_url
-    if source:
-        bucket, key = parse_s3_uri(source)
-        is_prefix = key == "" or key.endswith("/")
-        objects = f"arn:{partition}:s3:::{bucket}/{key}" + ("*" if is_prefix else "")
-        read = statement(["s3:GetObject"], [objects], sid="ReadModelArtifact")
-        out.append(compliance.explain(read, nag.REASON_ARTIFACT_PREFIX) if is_prefix else read)
-        if is_prefix:
-            out.append(statement(["s3:ListBucket"], [f"arn:{partition}:s3:::{bucket}"],
-                                 sid="ListModelPrefix",
-                                 conditions={"StringLike": {"s3:prefix": [f"{key}*"]}}))
+    if access.objects or access.prefixes:
+        read = statement(["s3:GetObject"], access.objects + access.prefixes,
+                         sid="ReadModelArtifact")
+        out.append(compliance.explain(read, nag.REASON_ARTIFACT_PREFIX) if access.prefixes
+                   else read)
+    for i, (bucket_arn, key) in enumerate(_unique(access.listings)):
+        # A prefix known only at deploy time (a bare token) cannot be cut off its bucket in
+        # CloudFormation: the listing is then of that one bucket, names only.
+        out.append(statement(
+            ["s3:ListBucket"], [bucket_arn], sid="ListModelPrefix" + (str(i + 1) if i else ""),
+            conditions=None if key is None else {"StringLike": {"s3:prefix": [f"{key}*"]}}))
+    if access.keys:
+        out.append(statement(["kms:Decrypt"], access.keys, sid="DecryptModelArtifact"))
     log_groups = f"arn:{partition}:logs:{region}:{account}:log-group:/aws/sagemaker/*"
     out += [
         compliance.explain(statement(
@@ -172,22 +171,28 @@ def execution_statements(model: ModelSpec, *, partition: str, region: str, accou
     return out
 
 
-def execution_role(scope: Construct, construct_id: str, model: ModelSpec, *, partition: str,
-                   region: str, account: str, compliance: Compliance, vpc: bool = False,
-                   artifact_prefix: str | None = None,
-                   extra: Sequence[dict[str, Any]] = ()) -> tuple[ManagedRole | None, str]:
-    """The role ``model`` runs as: ``model.execution_role`` when given (None is returned for the
-    created role), else a least-privilege role created here (``extra`` statements join its
-    managed policy). Returns (the created role or None, the role's ARN)."""
-    given = model.execution_role
+def _unique(items: Sequence[Any]) -> list[Any]:
+    unique: list[Any] = []
+    for item in items:
+        if item not in unique:
+            unique.append(item)
+    return unique
+
+
+def execution_role(scope: Construct, construct_id: str, given: Any, access: Access, *,
+                   partition: str, region: str, account: str, compliance: Compliance,
+                   vpc: bool = False, extra: Sequence[dict[str, Any]] = ()
+                   ) -> tuple[ManagedRole | None, str]:
+    """The role a model runs as: ``given`` (an ``iam.IRole``; None is returned for the created
+    role) when there is one, else a least-privilege role created here for ``access`` (``extra``
+    statements join its managed policy). Returns (the created role or None, the role's ARN)."""
     if given is not None:
         return None, str(given.role_arn)
     role = ManagedRole(
         scope, construct_id, trust=service_trust("sagemaker.amazonaws.com"),
         description=EXECUTION_ROLE, policy_description=EXECUTION_POLICY,
-        statements=execution_statements(model, partition=partition, region=region,
+        statements=execution_statements(access, partition=partition, region=region,
                                         account=account, vpc=vpc,
-                                        artifact_prefix=artifact_prefix,
                                         compliance=compliance) + list(extra),
         compliance=compliance)
     if vpc:  # the network-interface actions SageMaker needs take no resource ARN

@@ -11,21 +11,25 @@ from . import limits
 from .alarms import AlarmKind
 from .base import IBucketLike, IKeyLike, ITopicLike
 from .hosting import EndpointProps
+from .instance_options import InstanceOptions, ami_problems
 from .instances import burstable
 from .model import InstanceType, ModelSpec, VolumeSizeGb
 from .rules import volume_problems
 from .scaling import SCALE_IN_COOLDOWN_S, SCALE_OUT_COOLDOWN_S
+from .tokens import TOKENS
 from .traffic import TrafficHint
 
 __all__ = ["AsyncEndpointProps", "Prefix"]
 
-Prefix = Annotated[str, Field(pattern=r"^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]{0,200}/$")]
-"""An S3 key prefix ending in '/'."""
+Prefix = Annotated[str, Field(pattern=r"^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]{0,200}/$"),
+                   TOKENS]
+"""An S3 key prefix ending in '/'. A token is accepted (its literal parts are checked: a literal
+end must be '/')."""
 _INSTANCES_ONLY = ("asynchronous inference runs on instances, not serverless: give "
                    "instance_type, or use ServerlessEndpoint")
 
 
-class AsyncEndpointProps(EndpointProps):
+class AsyncEndpointProps(EndpointProps, InstanceOptions):
     """Props of :class:`~constructs_lib.AsyncEndpoint`.
 
     ``model``, ``instance_type`` and ``traffic`` (required); ``min_instances`` [0: scale to
@@ -38,7 +42,10 @@ class AsyncEndpointProps(EndpointProps):
     ``failure/``]; ``success_topic``/``error_topic`` [new encrypted, TLS-only topics];
     ``kms_key`` [none: S3-managed keys for the bucket, ``alias/aws/sns`` for the topics];
     ``volume_size_gb`` [SageMaker's default for the type: the ML storage volume per instance,
-    1-512 GB; refused on types with local NVMe storage].
+    1-512 GB; refused on types with local NVMe storage]; the
+    variant's instance options (:class:`~constructs_lib.spec.instance_options.InstanceOptions`).
+    A multi-container ``model`` runs as a ``Serial`` pipeline (InvokeEndpointAsync cannot name
+    a target container).
     """
 
     NOT_HERE: ClassVar[dict[str, str]] = {
@@ -104,6 +111,11 @@ class AsyncEndpointProps(EndpointProps):
                 "traffic.avg_duration_ms", self.traffic.avg_duration_ms,
                 f"must be <= invocation_timeout_s × 1000 ({self.invocation_timeout_s * 1000}); "
                 "raise invocation_timeout_s (at most 3600 s)"))
+        if self.model.inference_execution_mode == "Direct":
+            problems.append(Problem("model.inference_execution_mode", "Direct",
+                                    "Serial: InvokeEndpointAsync cannot name a target container "
+                                    "(Direct invocation is for RealTimeEndpoint)"))
+        problems += ami_problems(self.inference_ami_version, self.instance_type)
         if len({self.input_prefix, self.output_prefix, self.failure_prefix}) < 3:
             problems.append(Problem("failure_prefix", self.failure_prefix,
                                     "input, output and failure prefixes must differ"))

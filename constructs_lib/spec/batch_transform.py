@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -11,6 +11,7 @@ from . import limits
 from .base import IKeyLike, ITopicLike
 from .hosting import PricedProps
 from .model import InstanceType, ModelSpec, S3Uri
+from .tokens import TOKENS
 from .traffic import TrafficHint
 
 __all__ = ["JOB_PREFIX_MAX", "SCHEDULE", "BatchTransformProps"]
@@ -27,7 +28,10 @@ class BatchTransformProps(PricedProps):
     """Props of :class:`~constructs_lib.BatchTransform`.
 
     ``model``, ``instance_type``, ``traffic`` (with ``records_per_run`` and
-    ``runs_per_month``), ``input_s3_uri``, ``output_s3_uri`` and ``schedule`` (required);
+    ``runs_per_month``), ``input_s3_uri``, ``output_s3_uri`` and ``schedule`` (required;
+    the URIs, the schedule, its time zone, the content types and the job name prefix take
+    tokens, their literal parts checked; a multi-container ``model`` runs as a ``Serial``
+    pipeline: CreateTransformJob cannot name a target container);
     ``schedule_time_zone`` [UTC]; ``instance_count`` [1; at most 100];
     ``max_concurrent_transforms`` [SageMaker's: 1]; ``max_payload_mb`` [SageMaker's: 6; at most
     100, and × ``max_concurrent_transforms`` at most 100]; ``batch_strategy``
@@ -42,18 +46,19 @@ class BatchTransformProps(PricedProps):
     traffic: TrafficHint
     input_s3_uri: S3Uri
     output_s3_uri: S3Uri
-    schedule: str = Field(pattern=SCHEDULE)
-    schedule_time_zone: str = Field("UTC", pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$")
+    schedule: Annotated[str, Field(pattern=SCHEDULE), TOKENS]
+    schedule_time_zone: Annotated[str, Field(pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$"),
+                                  TOKENS] = "UTC"
     instance_count: int = Field(1, ge=1, le=limits.BATCH_MAX_INSTANCE_COUNT)
     max_concurrent_transforms: int | None = Field(None, ge=1, le=100)
     max_payload_mb: int | None = Field(None, ge=0, le=limits.BATCH_MAX_PAYLOAD_MB)
     batch_strategy: Literal["MultiRecord", "SingleRecord"] = "MultiRecord"
     split_type: Literal["Line", "RecordIO", "TFRecord", "None"] = "Line"
-    content_type: str = Field("text/csv", min_length=1, max_length=256)
-    accept: str | None = Field(None, min_length=1, max_length=256)
+    content_type: Annotated[str, Field(min_length=1, max_length=256), TOKENS] = "text/csv"
+    accept: Annotated[str, Field(min_length=1, max_length=256), TOKENS] | None = None
     error_topic: ITopicLike = None
-    job_name_prefix: str | None = Field(
-        None, pattern=rf"^[a-zA-Z0-9](-*[a-zA-Z0-9]){{0,{JOB_PREFIX_MAX - 1}}}$")
+    job_name_prefix: Annotated[str, Field(
+        pattern=rf"^[a-zA-Z0-9](-*[a-zA-Z0-9]){{0,{JOB_PREFIX_MAX - 1}}}$"), TOKENS] | None = None
     timeout_hours: float = Field(23.0, gt=0, le=24 * 365)
     kms_key: IKeyLike = None
 
@@ -72,6 +77,10 @@ class BatchTransformProps(PricedProps):
             if getattr(self.traffic, name) is None:
                 problems.append(Problem(f"traffic.{name}", None,
                                         "required for a batch transform (its cost depends on it)"))
+        if self.model.inference_execution_mode == "Direct":
+            problems.append(Problem("model.inference_execution_mode", "Direct",
+                                    "Serial: CreateTransformJob cannot name a target container "
+                                    "(Direct invocation is for RealTimeEndpoint)"))
         if self.input_s3_uri.rstrip("/") == self.output_s3_uri.rstrip("/"):
             problems.append(Problem("output_s3_uri", self.output_s3_uri,
                                     "must differ from input_s3_uri"))

@@ -1,7 +1,9 @@
 """SageMaker's limits, in one place: validation and cost advice both read them from here.
 
-Sources: the SageMaker API reference (botocore service model ``sagemaker`` 2017-07-24:
-``ProductionVariantServerlessConfig``, ``ProductionVariant``, ``AsyncInferenceClientConfig``),
+Sources: the SageMaker API reference (botocore service model ``sagemaker`` 2017-07-24, as
+botocore 1.43 ships it: ``ProductionVariantServerlessConfig``, ``ProductionVariant``,
+``AsyncInferenceClientConfig``, ``ContainerDefinition``, ``InferenceExecutionConfig``;
+``sagemaker-runtime`` ``InvokeEndpoint``/``InvokeEndpointAsync``),
 the CloudFormation schemas ``AWS::SageMaker::EndpointConfig`` / ``AWS::SageMaker::Endpoint``,
 and the SageMaker developer guide pages "Serverless Inference", "Asynchronous Inference",
 "Invoke an endpoint" (InvokeEndpoint: 6 MB body, 60 s) and "Batch transform".
@@ -107,3 +109,18 @@ IC_BURSTABLE_FAMILIES = ("ml.t2", "ml.t3")
 """Burstable families: "SageMaker doesn't support auto scaling for burstable instances such as
 T2" (SageMaker developer guide, "Configure model auto scaling with the console"), so copies
 cannot scale and an endpoint on them cannot scale to zero."""
+MAX_CONTAINERS = 15
+"""CreateModel.Containers (ContainerDefinitionList): at most 15 (CloudFormation
+``AWS::SageMaker::Model`` ``Containers`` maxItems 15; developer guide "Create a multi-container
+endpoint": "a limit of up to 15 containers")."""
+CONTAINER_HOSTNAME_PATTERN = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
+"""ContainerDefinition.ContainerHostname: 63 characters, alphanumerics and '-'."""
+DIRECT_INVOCATION_KINDS = ("RealTimeEndpoint",)
+"""Direct invocation (InferenceExecutionConfig ``Direct``) needs ``TargetContainerHostname`` on
+each request: InvokeEndpoint has it; InvokeEndpointAsync and CreateTransformJob do not, so
+asynchronous endpoints and batch transform run multi-container models as ``Serial`` pipelines
+only (botocore ``sagemaker-runtime`` InvokeEndpointAsyncInput, ``sagemaker``
+CreateTransformJobRequest)."""
+VARIANT_TIMEOUT_S = (60, 3600)
+"""ProductionVariant ContainerStartupHealthCheckTimeoutInSeconds and
+ModelDataDownloadTimeoutInSeconds: 60-3600 s (botocore and the CloudFormation schema agree)."""

@@ -7,13 +7,15 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..errors import ConfigurationError, FieldProblem, Problem
+from ..errors import FieldProblem, Problem
 from . import limits
 from .base import IRoleLike
 from .hosting import FleetProps
-from .model import S3_URI, ModelSpec
+from .model import EnvironmentName, EnvironmentValue, ModelSpec
 from .rules import hosting_problems
+from .sources import ImageUri, S3Uri
 from .traffic import TrafficHint, sum_traffic
+from .uris import parse_s3
 from .variant import fleet_problems
 
 __all__ = ["MultiModelEndpointProps"]
@@ -23,7 +25,9 @@ class MultiModelEndpointProps(FleetProps):
     """Props of :class:`~constructs_lib.MultiModelEndpoint`.
 
     ``image_uri`` and ``models_s3_prefix`` (required: an image that supports multi-model
-    serving, and the prefix, ending in '/', whose artifacts it loads); ``models`` (each
+    serving, and the prefix, ending in '/', whose artifacts it loads; both take tokens, their
+    literal parts checked, and the role reads only that prefix and pulls only the repository
+    the URI names); ``models`` (each
     TargetModel's TrafficHint: the fleet serves their sum) or ``traffic`` (one hint for the
     whole fleet), one of them; ``model_cache`` [``Enabled``]; ``environment`` [none];
     ``execution_role`` [a role that reads only the prefix]; the fleet's options as in
@@ -31,12 +35,13 @@ class MultiModelEndpointProps(FleetProps):
     shadow variants are refused (SageMaker refuses them on multi-model endpoints).
     """
 
-    image_uri: str
-    models_s3_prefix: str
+    image_uri: ImageUri
+    models_s3_prefix: S3Uri
     traffic: TrafficHint | None = None
     models: dict[str, TrafficHint] = Field(default_factory=dict)
     model_cache: Literal["Enabled", "Disabled"] = "Enabled"
-    environment: dict[str, str] = Field(default_factory=dict)
+    environment: dict[EnvironmentName, EnvironmentValue] = Field(default_factory=dict,
+                                                                  max_length=100)
     execution_role: IRoleLike = None
 
     @field_validator("models", "environment", mode="before")
@@ -47,12 +52,7 @@ class MultiModelEndpointProps(FleetProps):
     @model_validator(mode="after")
     def _sagemaker_rules(self) -> MultiModelEndpointProps:
         problems: list[Problem] = []
-        try:
-            _ = self.model  # builds and validates the container's ModelSpec
-        except ConfigurationError as error:
-            problems += [p for p in error.problems if p.field != "model_data_url"]
-        match = S3_URI.match(self.models_s3_prefix)
-        if not match or not self.models_s3_prefix.endswith("/"):
+        if parse_s3(self.models_s3_prefix).is_prefix is False:
             problems.append(Problem("models_s3_prefix", self.models_s3_prefix,
                                     "an S3 prefix ending in '/', e.g. 's3://bucket/models/': "
                                     "SageMaker loads every artifact under it"))

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from ..errors import FieldProblem, Problem
 from .base import IBucketLike, ISecurityGroupLike, IVpcLike, StrictModel
+from .tokens import TOKENS
 
 __all__ = ["DataCaptureOptions", "EgressRule", "VpcOptions"]
 
@@ -48,7 +49,8 @@ class EgressRule(StrictModel):
 
 class VpcOptions(StrictModel):
     """Run the model in your VPC's private subnets, with the given security groups (or a new
-    one, with no inbound rules).
+    one, with no inbound rules). ``subnet_ids`` take tokens (a subnet of another stack, a
+    parameter): their literal parts must fit ``subnet-<hex>``.
 
     For the group the construct creates: ``allow_all_outbound`` [true: the container reaches
     S3 and ECR however the VPC routes them; false: only ``egress`` rules, e.g. HTTPS to the
@@ -58,8 +60,8 @@ class VpcOptions(StrictModel):
 
     vpc: IVpcLike
     security_groups: tuple[ISecurityGroupLike, ...] = Field((), max_length=5)
-    subnet_ids: tuple[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")], ...] = Field(
-        (), max_length=16)
+    subnet_ids: tuple[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$"), TOKENS], ...] = (
+        Field((), max_length=16))
     allow_all_outbound: bool = True
     egress: tuple[EgressRule, ...] = Field((), max_length=60)  # VPC quota: 60 per direction
 
@@ -82,13 +84,16 @@ class VpcOptions(StrictModel):
 
 
 class DataCaptureOptions(StrictModel):
-    """Capture requests and responses to S3. Default: a new encrypted, SSL-only, retained bucket."""
+    """Capture requests and responses to S3. Default: a new encrypted, SSL-only, retained bucket.
+    ``prefix`` [``data-capture``] takes a token (its literal parts are checked: key characters,
+    at most 512)."""
 
     sampling_percentage: int = Field(20, ge=0, le=100)
     capture_input: bool = True
     capture_output: bool = True
     bucket: IBucketLike = None
-    prefix: str = Field("data-capture", pattern=r"^[A-Za-z0-9!_.*'()/-]{1,512}$")
+    prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9!_.*'()/-]{1,512}$"), TOKENS] = (
+        "data-capture")
 
     @model_validator(mode="after")
     def _something(self) -> DataCaptureOptions:

@@ -48,6 +48,11 @@ class ServerlessEndpointProps(EndpointProps):
         ):
             problems.append(Problem("provisioned_concurrency", self.provisioned_concurrency,
                                     f"must be <= max_concurrency ({self.max_concurrency})"))
+        if self.model.multi_container:
+            problems.append(Problem(
+                "model.containers", len(self.model.containers),
+                "one container: Serverless Inference does not host multi-container models or "
+                "inference pipelines; use RealTimeEndpoint or AsyncEndpoint"))
         if self.traffic.payload_kb > limits.SERVERLESS_MAX_PAYLOAD_KB:
             problems.append(Problem(
                 "traffic.payload_kb", self.traffic.payload_kb,

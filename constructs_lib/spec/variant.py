@@ -3,17 +3,23 @@ on an endpoint's whole set of variants (CreateEndpointConfig, CreateEndpoint).""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from ..errors import FieldProblem, Problem
 from . import limits
-from .base import StrictModel
 from .deployment import BlueGreenDeployment, RollingDeployment, alarm_problems
+from .instance_options import InstanceOptions
 from .model import ConcurrentRequests, InstanceType, ModelSpec, VolumeSizeGb
 from .rules import count_in_range, scaling_problems, volume_problems
 from .scaling import AutoscalingOptions
+from .tokens import TOKENS
 
-__all__ = ["VariantOptions", "fleet_problems", "initial_instance_count"]
+__all__ = ["VariantOptions", "fleet_problems", "initial_instance_count", "multi_model_problems"]
+
+MIXED = ("SageMaker refuses mixing multi-model and single-model (or multi-container) variants "
+         "on one endpoint")
 
 
 def initial_instance_count(instance_count: int | None,
@@ -24,15 +30,18 @@ def initial_instance_count(instance_count: int | None,
     return autoscaling.min_instances if autoscaling else 1
 
 
-class VariantOptions(StrictModel):
+class VariantOptions(InstanceOptions):
     """One more variant. Defaults: the endpoint's model and instance type, instance count 1
     (or the autoscaling minimum), weight 1, no autoscaling, a production (not shadow) variant,
     SageMaker's ML storage volume for the type (``volume_size_gb``: 1-512 GB, refused on types
     with local NVMe storage), and the family's requests per instance at once for the estimate
     (``max_concurrent_requests_per_instance``: one per vCPU, or per GPU on GPU types).
-    A shadow variant's weight over the production weight is the share of requests it copies."""
+    The endpoint's instance options (:class:`~constructs_lib.spec.instance_options.
+    InstanceOptions`) for each one left unset. A shadow variant's weight over the production
+    weight is the share of requests it copies. ``name`` takes a token (its literal parts are
+    checked)."""
 
-    name: str = Field(pattern=limits.ENDPOINT_NAME_PATTERN)
+    name: Annotated[str, Field(pattern=limits.ENDPOINT_NAME_PATTERN), TOKENS]
     model: ModelSpec | None = None
     instance_type: InstanceType | None = None
     instance_count: int | None = Field(None, ge=1, le=1000)
@@ -50,6 +59,22 @@ class VariantOptions(StrictModel):
     @property
     def initial_instance_count(self) -> int:
         return initial_instance_count(self.instance_count, self.autoscaling)
+
+
+def multi_model_problems(model: ModelSpec, field: str) -> list[Problem]:
+    """A model a multi-model fleet can serve: one container whose model data is a prefix of
+    compressed artifacts (``model_data_url``, or S3 model data, ending in '/'; a token that
+    may is accepted)."""
+    if model.multi_container:
+        return [Problem(f"{field}.containers", len(model.containers), f"one container: {MIXED}")]
+    source = model.data_source
+    prefix = getattr(source, "is_prefix", False) if source is not None else False
+    if prefix is False or getattr(source, "uncompressed", False):
+        shown = model.model_data_url if model.model_data is None else "(model_data)"
+        name = "model_data_url" if model.model_data is None else "model_data"
+        return [Problem(f"{field}.{name}", shown, f"a prefix ending in '/' of compressed model "
+                                                  f"artifacts: {MIXED}")]
+    return []
 
 
 def fleet_problems(*, primary_name: str, primary_weight: float,
@@ -81,11 +106,8 @@ def fleet_problems(*, primary_name: str, primary_weight: float,
         if itype is not None:
             problems += volume_problems(itype, v.volume_size_gb, f(i, "volume_size_gb"))
             problems += scaling_problems(itype, v.autoscaling, f(i, "autoscaling"))
-        if multi_model and v.model is not None and not (v.model.model_data_url or "").endswith("/"):
-            problems.append(Problem(
-                f(i, "model.model_data_url"), v.model.model_data_url,
-                "a prefix ending in '/': SageMaker refuses mixing multi-model and "
-                "single-model (or multi-container) variants on one endpoint"))
+        if multi_model and v.model is not None:
+            problems += multi_model_problems(v.model, f(i, "model"))
     shadows = [i for i, v in enumerate(variants) if v.shadow]
     production = [v for v in variants if not v.shadow]
     if primary_weight + sum(v.weight for v in production) <= 0:
