@@ -159,7 +159,10 @@ class CostEstimate:
         return min(cheaper, key=lambda a: a.monthly_usd) if cheaper else None
 
     def with_alternatives(self, alternatives: Sequence[Alternative]) -> CostEstimate:
-        return replace(self, alternatives=tuple(alternatives))
+        """This estimate with ``alternatives``; one the book could not price (a NaN figure, from
+        the lenient book) is left out: an alternative is a figure to compare, or nothing."""
+        return replace(self, alternatives=tuple(a for a in alternatives
+                                                if math.isfinite(a.monthly_usd)))
 
     def to_metadata(self) -> dict[str, Any]:
         """The ``Metadata.CostEstimate`` contract (ARCHITECTURE.md). An unpriced estimate has

@@ -147,6 +147,6 @@ def inference_components_estimate(own: InferenceComponentsCost) -> CostEstimate:
             alternative = _per_kind(own, option, types)
             if alternative is not None:
                 found.append(alternative)
-    return replace(estimate, alternatives=tuple(found), traffic={
+    return replace(estimate.with_alternatives(found), traffic={
         **own.traffic.as_metadata(),
         "components": {c.name: c.traffic.as_metadata() for c in own.components}})

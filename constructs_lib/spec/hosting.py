@@ -67,6 +67,8 @@ class EndpointProps(PricedProps):
 
     @property
     def alarm_plan(self) -> tuple[PlannedAlarm, ...]:
+        if self.alarms is None:
+            return ()
         return plan_alarms(self.alarms, self.SUPPORTED_ALARMS,
                            instance_type=self.alarm_instance_type,
                            avg_duration_ms=self.served_traffic.avg_duration_ms)

@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 
 from ..errors import FieldProblem, Problem
 from . import limits
+from .alarms import AlarmKind
 from .base import IKeyLike, StrictModel
 from .hosting import EndpointProps
 from .instances import instance_facts
@@ -226,6 +227,10 @@ class InferenceComponentEndpointProps(EndpointProps):
     ML storage volume; refused on instance types with local NVMe storage]; ``endpoint_name``,
     ``variant_name`` and ``max_monthly_usd`` as every endpoint.
     """
+
+    SUPPORTED_ALARMS: ClassVar[tuple[AlarmKind, ...]] = ()
+    """The opt-in alarm set (``alarms``) is not offered here yet: each component's metrics
+    are per ``InferenceComponentName``, which its alarms do not name."""
 
     NOT_HERE: ClassVar[dict[str, str]] = {
         "model": "each model is a component: components={name: InferenceComponentOptions("
