@@ -187,7 +187,7 @@ def test_no_break_even_where_the_endpoint_itself_cannot_keep_up():
     stack = make_stack()
     est = demo_endpoint(stack).cost_estimate
     assert {a.kind: a.break_even_requests_per_month for a in est.alternatives} == {
-        "async": None, "batch": None}
+        "async": None, "batch": None, "inference_components": None}
     assert est.capacity["peak_requests_per_second_capacity"] == 0.5
     own = RealTimeCost(TrafficHint(requests_per_month=3000, avg_duration_ms=2000,
                                    busy_hours_per_day=2), CTX, instance_type="ml.g5.xlarge")

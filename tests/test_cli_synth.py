@@ -53,18 +53,21 @@ def test_cdk_synth_prints_estimates_and_report_reads_them(tmp_path):
 
 
 def test_a_region_the_book_lacks_synthesizes_unpriced_and_strict_mode_fails_it(tmp_path):
+    # us-west-2: not in the packaged book, and CloudFormation has every resource type the
+    # example app uses there (the CLI checks it: in ap-south-2, AWS::SageMaker::InferenceComponent
+    # "does not exist", and SharedLlmFleet fails synth whatever its price).
     out = tmp_path / "cdk.out"
-    synth = [str(CDK), "synth", "--quiet", "--output", str(out), "-c", "region=ap-south-2"]
+    synth = [str(CDK), "synth", "--quiet", "--output", str(out), "-c", "region=us-west-2"]
     result = subprocess.run(synth, cwd=ROOT, capture_output=True, text=True, env=cli_env(),
                             timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "Unpriced (realtime, ap-south-2)" in result.stdout + result.stderr
+    assert "Unpriced (realtime, us-west-2)" in result.stdout + result.stderr
     report = subprocess.run([sys.executable, "-m", "constructs_lib.cost", "report", str(out)],
                             capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    assert "| `FraudCheckApi/Scorer` | realtime | ap-south-2 | **unpriced** |" in report
-    assert "| **Total** | | | **$0.00** + 7 unpriced | | |" in report
-    assert report.count("Region 'ap-south-2' is not in price book") == 1  # one line, 7 paths
-    assert "python -m constructs_lib.pricing fetch --region ap-south-2" in report
+    assert "| `FraudCheckApi/Scorer` | realtime | us-west-2 | **unpriced** |" in report
+    assert "| **Total** | | | **$0.00** + 9 unpriced | | |" in report
+    assert report.count("Region 'us-west-2' is not in price book") == 1  # one line, 9 paths
+    assert "python -m constructs_lib.pricing fetch --region us-west-2" in report
     strict = subprocess.run([*synth, "-c", "cost:require-prices=true"], cwd=ROOT,
                             capture_output=True, text=True, env=cli_env(), timeout=300)
     assert strict.returncode != 0

@@ -21,9 +21,14 @@ from constructs_lib import (
 )
 from constructs_lib.cost.advice import infeasible_kinds
 from constructs_lib.cost.base import Load, PricingContext
-from constructs_lib.cost.inference_components import IC_OPTION, InferenceComponentsCost
+from constructs_lib.cost.inference_components import (
+    IC_OPTION,
+    ComponentSpec,
+    InferenceComponentsCost,
+)
 from constructs_lib.cost.workload import Workload
-from constructs_lib.pricing.price_book import PriceBook, load_price_book
+from constructs_lib.pricing.price_book import load_price_book
+from constructs_lib.spec.inference_components import CopyDemand
 
 from .conftest import has_note, make_stack
 
@@ -340,10 +345,10 @@ def test_dedicated_endpoints_run_on_the_cheapest_type_that_fits_each_model(stack
     small = dict(accelerators=1, memory_mb=12 * 1024, cpu_cores=2, max_copies=1)
     ep = fleet(stack, components={"chat": chat(**small), "summarise": summarise(**small)})
     dedicated = next(a for a in ep.cost_estimate.alternatives if a.kind == "realtime")
-    # one ml.g5.xlarge (1 A10G, 16 GiB, $1.408/h) each, always on: no autoscaling above 1
+    # one ml.g5.xlarge (1 A10G, 16 GiB, $1.4084/h) each, always on: no autoscaling above 1
     assert dedicated.note.startswith("2 dedicated RealTimeEndpoints, one per model (chat on "
                                      "ml.g5.xlarge, summarise on ml.g5.xlarge)")
-    assert dedicated.monthly_usd == pytest.approx(2 * round(730 * 1.408, 2))
+    assert dedicated.monthly_usd == pytest.approx(2 * round(730 * 1.4084, 2))
 
 
 def test_async_per_model_is_offered_when_callers_can_collect_results_later(stack):
@@ -356,28 +361,27 @@ def test_async_per_model_is_offered_when_callers_can_collect_results_later(stack
     assert async_alt.note.startswith("one endpoint per model (chat: AsyncEndpoint on ")
 
 
-def test_no_storage_line_and_the_estimate_says_why(stack):
-    est = fleet(stack).cost_estimate
+def test_no_storage_line_on_a_local_nvme_fleet_and_the_estimate_says_why(stack):
+    est = fleet(stack).cost_estimate  # ml.g5.12xlarge: local NVMe instance storage
     assert {line.unit for line in est.lines} == {"instance-hour", "GB"}
-    assert any(a.startswith("ML storage volume not priced (the price book has no "
-                            "storage_usd_per_gb_month)") for a in est.assumptions)
+    assert any("local NVMe instance storage" in a and "no storage billed" in a
+               for a in est.assumptions)
 
 
-class _BookWithStorage(PriceBook):
-    def rate(self, region: str, name: str) -> float:
-        return 0.14 if name == "storage_usd_per_gb_month" else super().rate(region, name)
-
-
-@pytest.mark.parametrize(("instance_type", "note"), [
-    ("ml.g5.12xlarge", "keeps models on local NVMe instance storage: no ML storage volume"),
-    ("ml.inf2.24xlarge", "ML storage volume not priced: its size on ml.inf2.24xlarge"),
-])
-def test_with_a_storage_rate_the_note_says_what_is_billed(instance_type, note):
-    book = load_price_book()
-    ctx = PricingContext(_BookWithStorage(book.name, book.date, book.source, book.path,
-                                          book.regions), "us-east-1")
-    model = InferenceComponentsCost(TrafficHint(), ctx, instance_type=instance_type)
-    assert any(note in a for a in model.notes(Load(0)))
+def test_an_ebs_backed_fleet_bills_its_volumes_while_its_instances_run():
+    # ml.m5.xlarge: SageMaker's default 8 GB volume per instance, billed with the instances
+    # (GB-months = 8 × instance-hours ÷ 730), per component as the instance-hours are.
+    ctx = PricingContext(load_price_book(), "us-east-1")
+    cpu = ComponentSpec("cpu", TrafficHint(requests_per_month=10_000, payload_kb=0,
+                                           response_kb=0), CopyDemand(0, 2048, 1.0), 1, 1, 5)
+    model = InferenceComponentsCost(TrafficHint(), ctx, instance_type="ml.m5.xlarge",
+                                    min_instances=1, components=[cpu])
+    lines = model.lines(model.own_load)
+    hours = next(line for line in lines if line.unit == "instance-hour")
+    storage = next(line for line in lines if line.unit == "GB-month")
+    assert storage.quantity == pytest.approx(8 * hours.quantity / 730)
+    assert storage.unit_usd == 0.14 and storage.component == "cpu"
+    assert any("8 GB ML storage volume per instance" in a for a in model.notes(model.own_load))
 
 
 # --- the alternative advice offers a real-time endpoint ------------------------------------

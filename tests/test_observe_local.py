@@ -53,6 +53,8 @@ NS = "AWS/SageMaker"
 HOSTING_C5, HOSTING_M5 = 0.204, 0.23  # us-east-1, per instance-hour (the packaged book)
 DATA_GB = 0.016  # us-east-1 data processed in and out, per GB
 GB_SECOND = 2e-05  # us-east-1 serverless, per GB-second
+STORAGE = 0.14  # us-east-1 ML storage volume (Host:VolumeUsage.gp2), per GB-month
+"""Each instance's volume bills GB × its instance-hours ÷ 730 (c5.xlarge 4 GB, m5.xlarge 8 GB)."""
 KB_PER_GB = 1024 * 1024
 
 
@@ -304,11 +306,12 @@ def check_fraud(estimate: dict[str, Any], hint: dict[str, float]) -> None:
     instance_hours = 6 * busy + 2 * (730 - busy)
     [hosting] = [line for line in estimate["lines"] if line["unit"] == "instance-hour"]
     assert hosting["quantity"] == pytest.approx(instance_hours, abs=1e-4)
-    expected = instance_hours * HOSTING_C5 + data_usd(hint["requests_per_month"], 3, 0.5)
+    expected = (instance_hours * (HOSTING_C5 + 4 / 730 * STORAGE)
+                + data_usd(hint["requests_per_month"], 3, 0.5))
     assert estimate["monthly_usd"] == pytest.approx(expected, abs=0.005)
     # The hint in code: 150 req/s needs 2 instances all month; 200M requests of 2 + 0.5 KB.
-    in_code = 2 * 730 * HOSTING_C5 + data_usd(200_000_000, 2, 0.5)
-    assert estimate["usage"]["in_code_monthly_usd"] == round(in_code, 2) == 305.47
+    in_code = 2 * 730 * (HOSTING_C5 + 4 / 730 * STORAGE) + data_usd(200_000_000, 2, 0.5)
+    assert estimate["usage"]["in_code_monthly_usd"] == round(in_code, 2) == 306.59
     assert estimate["usage"]["fields"] == list(hint)
     assert estimate["usage"]["traffic_in_code"]["peak_requests_per_second"] == 150
 
@@ -338,7 +341,8 @@ def check_extractor(estimate: dict[str, Any], hint: dict[str, float]) -> None:
     instance_hours = days * (window_s + 300 + 900) / 3600
     [hosting] = [line for line in estimate["lines"] if line["unit"] == "instance-hour"]
     assert hosting["quantity"] == pytest.approx(instance_hours, abs=1e-4)
-    expected = instance_hours * HOSTING_M5 + data_usd(hint["requests_per_month"], 12 * 1024, 50)
+    expected = (instance_hours * (HOSTING_M5 + 8 / 730 * STORAGE)
+                + data_usd(hint["requests_per_month"], 12 * 1024, 50))
     assert estimate["monthly_usd"] == pytest.approx(expected, abs=0.005)
 
 
@@ -351,8 +355,9 @@ def check_churn(estimate: dict[str, Any], hint: dict[str, float]) -> None:
     assert estimate["lines"][0]["quantity"] == pytest.approx(
         per_run * hint["runs_per_month"], abs=1e-4)
     assert estimate["monthly_usd"] == pytest.approx(
-        per_run * hint["runs_per_month"] * HOSTING_M5, abs=0.005)
-    assert estimate["usage"]["in_code_monthly_usd"] == round(per_run * 30 * HOSTING_M5, 2)
+        per_run * hint["runs_per_month"] * (HOSTING_M5 + 8 / 730 * STORAGE), abs=0.005)
+    assert estimate["usage"]["in_code_monthly_usd"] == round(
+        per_run * 30 * (HOSTING_M5 + 8 / 730 * STORAGE), 2)
 
 
 def test_a_stack_that_is_not_deployed_is_exit_2_saying_what_to_do(local_aws: LocalAws,

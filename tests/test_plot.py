@@ -117,7 +117,8 @@ def test_issue_chart_async_stays_within_its_fleet_and_under_real_time_near_3000(
     assert all(c.served["batch"])  # batch adds instances to finish each run
     # Every crossing is where both fleets can do the work.
     limit = 4 * 2 * 730 * 3600
-    assert all(v <= limit for _, _, v, _ in c.break_evens)
+    assert all(v <= limit for one, other, v, _ in c.break_evens
+               if {one, other} <= {"realtime", "async"})
 
 
 def test_break_even_labels_never_overlap(tmp_path):
@@ -129,7 +130,9 @@ def test_break_even_labels_never_overlap(tmp_path):
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         (ax,) = fig.axes
         numbers = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().isdigit()]
-        assert len(numbers) == 2  # 2 groups: the low crossing, and the steps near 4-16M
+        # real-time/async: the low crossing and the steps near 4-16M; more with the inference
+        # components' curve (feasible: the caller waits up to an hour)
+        assert len(numbers) >= 2
         assert not any(a.overlaps(b) for i, a in enumerate(numbers) for b in numbers[i + 1:])
         side = [t for t in fig.texts if t.get_text().startswith("Break-evens")]
         assert len(side) == 1

@@ -28,7 +28,6 @@ from ..spec.inference_components import (
     instance_problems,
     pack,
 )
-from ..spec.instances import local_nvme
 from ..spec.scaling import SCALE_IN_COOLDOWN_S
 from ..spec.traffic import TrafficHint
 from .async_endpoint import (
@@ -38,7 +37,16 @@ from .async_endpoint import (
     SCALE_IN_ALARM_S,
 )
 from .base import Capacity as FleetCapacity
-from .base import Load, Meter, MeteredCost, PricingContext, data_processed_gb, data_processed_meters
+from .base import (
+    Load,
+    Meter,
+    MeteredCost,
+    PricingContext,
+    data_processed_gb,
+    data_processed_meters,
+    ml_volume,
+    storage_meter,
+)
 from .estimate import LineItem
 from .realtime import realtime_infeasibility
 from .workload import KindOption, Workload
@@ -139,10 +147,16 @@ class InferenceComponentsCost(MeteredCost):
         self.components = tuple(components)
         rate = ctx.book.hosting_usd_per_hour(ctx.region, instance_type)
         hosting = Meter(f"{instance_type} hosting", "instance-hour", rate)
+        self.volume = ml_volume(instance_type)
+        storage = storage_meter(ctx, instance_type, self.volume)
+        own = (hosting, *((storage,) if storage else ()))
         data_in, data_out = data_processed_meters(ctx)
-        self.meters = tuple(m for _ in self.components for m in (hosting, data_in, data_out)) \
-            or (hosting,)
-        self._names = tuple(c.name for c in self.components for _ in range(3)) or (None,)
+        self.meters = tuple(m for _ in self.components for m in (*own, data_in, data_out)) \
+            or own
+        per = len(own) + 2
+        self._names = tuple(c.name for c in self.components for _ in range(per)) or (
+            (None,) * len(own))
+        self._gb_per_hour = (self.volume.gb or 0.0) / ctx.hours_per_month
         total = sum(c.traffic.requests_per_month for c in self.components)
         count = len(self.components)
         self.shares = tuple(c.traffic.requests_per_month / total if total > 0 else 1.0 / count
@@ -232,13 +246,18 @@ class InferenceComponentsCost(MeteredCost):
 
     def quantities(self, load: Load) -> list[float]:
         fleet = self.at(load.requests_per_month)
+        billed_gb = self.volume.gb is not None
+
+        def own(hours: float) -> list[float]:  # instance-hours, and GB-months of their volumes
+            return [hours, hours * self._gb_per_hour] if billed_gb else [hours]
+
         if not self.components:
-            return [fleet.instance_seconds / 3600.0]
+            return own(fleet.instance_seconds / 3600.0)
         out: list[float] = []
         for c, share, seconds in zip(self.components, self.shares, fleet.by_component,
                                      strict=True):
             requests = load.requests_per_month * share
-            out += [seconds / 3600.0, data_processed_gb(requests, c.traffic.payload_kb),
+            out += [*own(seconds / 3600.0), data_processed_gb(requests, c.traffic.payload_kb),
                     data_processed_gb(requests, c.traffic.response_kb)]
         return out
 
@@ -305,22 +324,9 @@ class InferenceComponentsCost(MeteredCost):
             notes.append("min_instances 0: nothing billed while no copy runs; a request at zero "
                          "fails (NoCapacityInvocationFailures) and wakes the component, which "
                          f"takes up to ~{IC_COLD_START_MS / 60000:g} minutes: callers retry")
-        notes.append(_storage_note(self.ctx, self.instance_type))
+        notes.append(f"{self.volume.why}; billed with the instances only (none while no "
+                     "instance runs)")
         return notes
-
-
-def _storage_note(ctx: PricingContext, instance_type: str) -> str:
-    """What the estimate says of the ML storage volume (billed with the instances only)."""
-    try:
-        ctx.book.rate(ctx.region, "storage_usd_per_gb_month")
-    except (PriceNotFoundError, AttributeError):  # AttributeError: a book format without it
-        return ("ML storage volume not priced (the price book has no "
-                "storage_usd_per_gb_month); none is billed while no instance runs")
-    if local_nvme(instance_type):
-        return (f"{instance_type} keeps models on local NVMe instance storage: no ML storage "
-                "volume is billed")
-    return (f"ML storage volume not priced: its size on {instance_type} is not in the library's "
-            "instance data")
 
 
 def ic_infeasibility(w: Workload) -> list[str]:

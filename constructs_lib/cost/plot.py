@@ -109,16 +109,17 @@ Crossing = tuple[str, str, float, float]
 
 
 def _grouped(points: Sequence[Crossing]) -> list[list[Crossing]]:
-    """Consecutive crossings of the same pair less than a factor of 4 apart share one number
-    and one entry: two step functions that cross at every scaling step cost the same there."""
+    """Crossings of the same pair less than a factor of 4 apart (in volume order within the
+    pair) share one number and one entry: two step functions that cross at every scaling step
+    cost the same there. Groups are numbered by their first volume."""
     groups: list[list[Crossing]] = []
-    for point in points:
+    for point in sorted(points, key=lambda p: (p[0], p[1], p[2])):
         last = groups[-1][-1] if groups else None
         if last is not None and last[:2] == point[:2] and point[2] <= last[2] * 4:
             groups[-1].append(point)
         else:
             groups.append([point])
-    return groups
+    return sorted(groups, key=lambda g: g[0][2])
 
 
 def _entry(n: int, group: Sequence[Crossing]) -> str:
