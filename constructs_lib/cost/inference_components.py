@@ -324,8 +324,9 @@ class InferenceComponentsCost(MeteredCost):
             notes.append("min_instances 0: nothing billed while no copy runs; a request at zero "
                          "fails (NoCapacityInvocationFailures) and wakes the component, which "
                          f"takes up to ~{IC_COLD_START_MS / 60000:g} minutes: callers retry")
-        notes.append(f"{self.volume.why}; billed with the instances only (none while no "
-                     "instance runs)")
+        notes.append(self.volume.why if self.volume.gb is None else
+                     f"{self.volume.why}; billed with the instances (none while no instance "
+                     "runs)")
         return notes
 
 
