@@ -74,8 +74,9 @@ def resolved_check(owner: Construct, props: BaseModel, path: str, kind: str
 def dlc_region_problems(value: Any, region: str, field: str = "") -> list[Problem]:
     """Every Deep Learning Container image in ``value`` (props) that the stack's literal
     ``region`` has no registry for (an environment-agnostic stack's region is looked up at
-    deploy time, in a mapping of the same table)."""
-    if cdk.Token.is_unresolved(region):
+    deploy time, in a mapping of the same table). Pure Python: the region token is found by
+    its marker, not by a round trip to CDK per field."""
+    if is_token(region):
         return []
     if isinstance(value, ImageFromDlc):
         return [] if region in DLC_REGISTRY else [Problem(
