@@ -198,6 +198,12 @@ def render_markdown(rows: list[ReportRow]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _saving(own_usd: float, other_usd: float) -> tuple[float, float]:
+    """What ``own_usd`` saves against ``other_usd`` a month, and as a share of it."""
+    saving = other_usd - own_usd
+    return saving, saving / other_usd if other_usd > 0 else 0.0
+
+
 def _consolidation_notes(rows: list[ReportRow]) -> list[str]:
     """Multi-model endpoints: what one dedicated real-time endpoint per model would cost."""
     notes = []
@@ -206,8 +212,7 @@ def _consolidation_notes(rows: list[ReportRow]) -> list[str]:
             continue
         for alt in row.estimate.get("alternatives", []):
             if alt["kind"] == "realtime" and "dedicated" in alt["note"]:
-                saving = alt["monthly_usd"] - row.monthly_usd
-                share = saving / alt["monthly_usd"] if alt["monthly_usd"] > 0 else 0.0
+                saving, share = _saving(row.monthly_usd, alt["monthly_usd"])
                 notes.append(
                     f"\nConsolidation: `{row.path}` costs {_usd(row.monthly_usd)}; "
                     f"{alt['note']} would cost {_usd(alt['monthly_usd'])}: saves "
@@ -283,7 +288,7 @@ def _scale_to_zero_notes(rows: list[ReportRow]) -> list[str]:
     would cost always on."""
     notes = []
     for row in rows:
-        if row.kind != "inference_components" or row.unpriced:
+        if row.kind != "inference_components" or row.unpriced or row.monthly_usd is None:
             continue
         by_component: dict[str, list[dict[str, Any]]] = {}
         for line in row.estimate.get("lines", []):
@@ -296,8 +301,7 @@ def _scale_to_zero_notes(rows: list[ReportRow]) -> list[str]:
                          f"({top['item']}: {top['quantity']:,.1f} {top['unit']})")
         for alt in row.estimate.get("alternatives", []):
             if alt["kind"] == "inference_components":
-                saving = alt["monthly_usd"] - row.monthly_usd
-                share = saving / alt["monthly_usd"] if alt["monthly_usd"] > 0 else 0.0
+                saving, share = _saving(row.monthly_usd, alt["monthly_usd"])
                 notes.append(
                     f"\nScale to zero: `{row.path}` costs {_usd(row.monthly_usd)}/month scaled "
                     f"to zero; always on it would cost {_usd(alt['monthly_usd'])}/month: saves "
